@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from assistant.corpus import DocumentMeta
 from assistant.errors import UnknownLocatorError
@@ -90,3 +91,26 @@ def render(document: ParsedDocument, body: Callable[[Clause], str] | None = None
 def non_blank(text: str) -> str:
     """The characters that carry content: everything except whitespace (full-width included)."""
     return "".join(ch for ch in text if not ch.isspace())
+
+
+def document_to_json(document: ParsedDocument) -> dict[str, object]:
+    """A JSON-ready form of a parsed document (the index stores documents this way)."""
+    elements = [
+        {"type": "clause" if isinstance(e, Clause) else "heading", **asdict(e)} for e in document.elements
+    ]
+    return {"meta": asdict(document.meta), "elements": elements}
+
+
+def document_from_json(data: dict[str, Any]) -> ParsedDocument:
+    """Inverse of document_to_json; raises KeyError or TypeError on malformed input."""
+    elements: list[Element] = []
+    for raw in data["elements"]:
+        fields = {key: value for key, value in raw.items() if key != "type"}
+        if raw["type"] == "clause":
+            fields["breadcrumb"] = tuple(fields["breadcrumb"])
+            fields["paragraphs"] = tuple(fields["paragraphs"])
+            fields["fields"] = tuple(tuple(pair) for pair in fields["fields"])
+            elements.append(Clause(**fields))
+        else:
+            elements.append(Heading(**fields))
+    return ParsedDocument(meta=DocumentMeta(**data["meta"]), elements=tuple(elements))

@@ -1,0 +1,101 @@
+"""Step 3: split clauses into chunks small enough to embed, keeping the clause locator.
+
+A clause up to the target length is one chunk. A longer clause is split per paragraph,
+and a long paragraph at sentence ends (。！？). A sentence that alone exceeds the target
+is split at its semicolons, and those pieces are packed only with each other, so a
+sentence never shares a chunk with part of another: in 二/一/3 each district's
+sentences end up in chunks of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.document import Clause
+
+BREADCRUMB_SEPARATOR = " › "
+_CLOSERS = "”’」』）)"
+_SENTENCE = re.compile(rf"[^。！？]*[。！？][{_CLOSERS}]*|[^。！？]+$")
+_CLAUSE_PART = re.compile(rf"[^；]*；[{_CLOSERS}]*|[^；]+$")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one clause: the unit that is embedded and matched."""
+
+    doc_id: str
+    locator: str
+    ordinal: int
+    text: str
+    indexed_text: str
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}#{self.locator}#{self.ordinal}"
+
+    @property
+    def content_hash(self) -> str:
+        """Identifies what gets embedded; unchanged text keeps its cached vector."""
+        return hashlib.sha256(self.indexed_text.encode("utf-8")).hexdigest()
+
+
+def _pack(pieces: Iterable[str], target: int) -> list[str]:
+    """Greedily join consecutive pieces while the result stays within target."""
+    packed: list[str] = []
+    for piece in pieces:
+        if packed and len(packed[-1]) + len(piece) <= target:
+            packed[-1] += piece
+        else:
+            packed.append(piece)
+    return packed
+
+
+def split_paragraph(paragraph: str, target: int) -> list[str]:
+    """Split one paragraph into pieces of about `target` characters; joined they give it back."""
+    if len(paragraph) <= target:
+        return [paragraph]
+    groups: list[str] = []
+    short: list[str] = []
+    for sentence in _SENTENCE.findall(paragraph):
+        if len(sentence) <= target:
+            short.append(sentence)
+            continue
+        groups.extend(_pack(short, target))
+        short = []
+        groups.extend(_pack(_CLAUSE_PART.findall(sentence), target))
+    groups.extend(_pack(short, target))
+    return groups
+
+
+def clause_header(clause: Clause) -> str:
+    """What every chunk of a clause is indexed with besides its text: where it sits."""
+    header = BREADCRUMB_SEPARATOR.join(clause.breadcrumb)
+    if clause.lead_unit:
+        header += f"\n牵头单位：{clause.lead_unit}"
+    return header
+
+
+def chunk_clause(clause: Clause, target: int) -> list[Chunk]:
+    """The chunks of one clause, in order."""
+    if len(clause.text) <= target:
+        pieces = [clause.text]
+    else:
+        pieces = [piece for paragraph in clause.paragraphs for piece in split_paragraph(paragraph, target)]
+    header = clause_header(clause)
+    return [
+        Chunk(
+            doc_id=clause.doc_id,
+            locator=clause.locator,
+            ordinal=ordinal,
+            text=piece,
+            indexed_text=f"{header}\n{piece}",
+        )
+        for ordinal, piece in enumerate(pieces)
+    ]
+
+
+def chunk_clauses(clauses: Iterable[Clause], target: int) -> list[Chunk]:
+    return [chunk for clause in clauses for chunk in chunk_clause(clause, target)]

@@ -1,0 +1,133 @@
+"""The `policyqa` command: build the index, search it, list clauses."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from assistant.corpus import load_corpus
+from assistant.errors import PolicyQAError
+from assistant.parse import parse_document
+from assistant.settings import Settings, get_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(command: F) -> F:
+    """Turn policyqa errors into one line on stderr and exit status 1, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PolicyQAError as exc:
+            click.echo(f"policyqa: error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise click.UsageError(f"invalid POLICYQA_* setting: {exc}") from exc
+
+
+@click.group()
+@click.version_option(package_name="policyqa")
+def main() -> None:
+    """policyqa: questions about Chinese policy documents, answered with citations."""
+    logging.basicConfig(level=logging.WARNING, format="policyqa: %(message)s", stream=sys.stderr)
+
+
+@main.command("index")
+@click.option("--json", "as_json", is_flag=True, help="Print the index manifest as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@_reports_errors
+def index_command(as_json: bool, quiet: bool) -> None:
+    """Build (or rebuild) the index from the corpus."""
+    from assistant.embed import load_embedder
+    from assistant.index import build_index
+
+    settings = _settings()
+    started = time.perf_counter()
+    manifest = build_index(settings, load_embedder(settings), progress=not quiet)
+    seconds = time.perf_counter() - started
+    if as_json:
+        _print_json({**manifest.to_json(), "seconds": round(seconds, 2)})
+        return
+    click.echo(
+        f"indexed {manifest.documents} document(s): {manifest.clauses} clauses, {manifest.chunks} chunks "
+        f"({manifest.embedded} embedded, the rest from cache) in {seconds:.1f} s -> {settings.index_dir / 'current'}"
+    )
+
+
+@main.command()
+@click.argument("query")
+@click.option("--top-k", type=click.IntRange(1, 50), default=None, help="How many clauses (default POLICYQA_TOP_K).")
+@click.option("--doc-id", "doc_ids", multiple=True, help="Only search these documents (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"hits": [...]} as JSON.')
+@_reports_errors
+def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: bool) -> None:
+    """Find the clauses that best match QUERY (builds the index first if needed)."""
+    from assistant.embed import load_embedder
+    from assistant.index import open_index
+    from assistant.retrieve import Searcher
+
+    if not query.strip():
+        raise click.UsageError("QUERY is empty")
+    settings = _settings()
+    embedder = load_embedder(settings)
+    index = open_index(settings, embedder, progress=not as_json)
+    searcher = Searcher(index, embedder, settings.fusion, settings.rrf_k, settings.dense_weight)
+    hits = searcher.search(query, top_k or settings.top_k, doc_ids or None)
+    if as_json:
+        _print_json({"hits": [hit.to_json() for hit in hits]})
+        return
+    if not hits:
+        click.echo("no matching clause")
+    for rank, hit in enumerate(hits, start=1):
+        click.echo(f"{rank}. [{hit.locator}] {hit.label}  (score {hit.score:.4f})")
+        if hit.lead_unit:
+            click.echo(f"   牵头单位：{hit.lead_unit}")
+        click.echo(f"   {hit.best_chunk[:120]}{'…' if len(hit.best_chunk) > 120 else ''}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help='Print {"clauses": [...]} as JSON.')
+@_reports_errors
+def clauses(as_json: bool) -> None:
+    """List every clause of the corpus with its locator (no index needed)."""
+    settings = _settings()
+    parsed = [parse_document(doc) for doc in load_corpus(settings.corpus_dir)]
+    records = [
+        {
+            "doc_id": clause.doc_id,
+            "locator": clause.locator,
+            "kind": clause.kind,
+            "label": clause.label,
+            "breadcrumb": list(clause.breadcrumb),
+            "lead_unit": clause.lead_unit,
+            "text": clause.text,
+        }
+        for doc in parsed
+        for clause in doc.clauses
+    ]
+    if as_json:
+        _print_json({"clauses": records})
+        return
+    for record in records:
+        lead = f"  [牵头单位：{record['lead_unit']}]" if record["lead_unit"] else ""
+        click.echo(f"{record['doc_id']}  {record['locator']}  {record['label']}{lead}")

@@ -1,0 +1,262 @@
+"""Step 5: the persisted index: FAISS over chunk vectors, BM25 over jieba tokens.
+
+Layout under POLICYQA_INDEX_DIR:
+    current -> builds/<id>     symlink, swapped atomically once a build is complete
+    builds/<id>/manifest.json  format version, embedder, corpus checksum, counts
+    builds/<id>/documents.json parsed documents (clauses and headings)
+    builds/<id>/chunks.jsonl   one chunk per line, in index order
+    builds/<id>/vectors.faiss  native FAISS inner-product index over unit vectors
+    builds/<id>/bm25/          bm25s arrays (.npy) and vocabulary (.json)
+    builds/<id>/terms.json     the jieba user words the BM25 tokens were made with
+    cache/<embedder>/          passage vectors by chunk hash, reused by the next build
+Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from assistant.chunk import Chunk, chunk_clauses
+from assistant.corpus import corpus_checksum, load_corpus
+from assistant.document import ParsedDocument, document_from_json, document_to_json
+from assistant.embed import Embedder, EmbedderIdentity, EmbeddingCache
+from assistant.errors import IndexCorruptError, IndexMissingError
+from assistant.parse import parse_document
+from assistant.settings import Settings
+from assistant.tokenize import Tokenizer, read_terms, words_of_names
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+# Bump when parsing or chunking changes what a clause or chunk is: old indexes become stale.
+PARSER_VERSION = 1
+TERMS_FILE = "terms.txt"
+
+
+@dataclass(frozen=True)
+class IndexManifest:
+    format_version: int
+    parser_version: int
+    embedder: EmbedderIdentity
+    corpus_checksum: str
+    chunk_chars: int
+    built_at: str
+    documents: int
+    clauses: int
+    chunks: int
+    embedded: int
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> IndexManifest:
+        fields = dict(data)
+        fields["embedder"] = EmbedderIdentity(**fields["embedder"])  # type: ignore[arg-type]
+        return cls(**fields)  # type: ignore[arg-type]
+
+
+@dataclass
+class PolicyIndex:
+    """Everything retrieval needs, loaded once."""
+
+    manifest: IndexManifest
+    documents: tuple[ParsedDocument, ...]
+    chunks: tuple[Chunk, ...]
+    vectors: faiss.Index
+    bm25: bm25s.BM25
+    tokenizer: Tokenizer
+
+
+@dataclass(frozen=True)
+class CorpusState:
+    """What an index must match to be fresh."""
+
+    checksum: str
+    chunk_chars: int
+    embedder: EmbedderIdentity
+
+
+def _terms_path(settings: Settings) -> Path:
+    return settings.corpus_dir / TERMS_FILE
+
+
+def current_state(settings: Settings, embedder: Embedder) -> CorpusState:
+    documents = load_corpus(settings.corpus_dir)
+    digest = hashlib.sha256(corpus_checksum(documents).encode())
+    terms = _terms_path(settings)
+    if terms.exists():
+        digest.update(terms.read_bytes())
+    return CorpusState(digest.hexdigest(), settings.chunk_chars, embedder.identity)
+
+
+def stale_reason(manifest: IndexManifest, state: CorpusState) -> str | None:
+    """Why an index no longer fits the corpus and settings, or None if it does."""
+    if manifest.parser_version != PARSER_VERSION:
+        return f"parser version {manifest.parser_version} is not {PARSER_VERSION}"
+    if manifest.embedder != state.embedder:
+        return f"built with {manifest.embedder.slug}, configured {state.embedder.slug}"
+    if manifest.chunk_chars != state.chunk_chars:
+        return f"chunk size {manifest.chunk_chars} is not {state.chunk_chars}"
+    if manifest.corpus_checksum != state.checksum:
+        return "the corpus changed since it was built"
+    return None
+
+
+def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -> IndexManifest:
+    """Parse, chunk, embed and index the corpus, then swap the new index in.
+
+    The build is written to a fresh folder and becomes `current` by one atomic rename,
+    so a crash mid-build leaves the previous index untouched.
+    """
+    documents = load_corpus(settings.corpus_dir)
+    parsed = [parse_document(doc) for doc in documents]
+    clauses = [clause for doc in parsed for clause in doc.clauses]
+    chunks = chunk_clauses(clauses, settings.chunk_chars)
+    state = current_state(settings, embedder)
+    terms = read_terms(str(_terms_path(settings)) if _terms_path(settings).exists() else None)
+    tokenizer = Tokenizer([*terms, *words_of_names(c.lead_unit for c in clauses if c.lead_unit)])
+
+    identity = embedder.identity
+    cache = EmbeddingCache(settings.index_dir / "cache" / identity.slug, identity.dimension)
+    hashes = [chunk.content_hash for chunk in chunks]
+    missing = cache.count_missing(hashes)
+    with tqdm(total=missing, desc="embedding", unit="chunk", file=sys.stderr, disable=not progress) as bar:
+        matrix, embedded = cache.embed_passages(
+            embedder, [c.indexed_text for c in chunks], hashes, settings.embed_batch_size, bar.update
+        )
+
+    vectors = faiss.IndexFlatIP(identity.dimension)
+    vectors.add(np.ascontiguousarray(matrix, dtype=np.float32))
+    bm25 = bm25s.BM25()
+    bm25.index([tokenizer.tokens(c.indexed_text) for c in chunks], show_progress=False)
+
+    manifest = IndexManifest(
+        format_version=FORMAT_VERSION,
+        parser_version=PARSER_VERSION,
+        embedder=identity,
+        corpus_checksum=state.checksum,
+        chunk_chars=settings.chunk_chars,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        documents=len(parsed),
+        clauses=len(clauses),
+        chunks=len(chunks),
+        embedded=embedded,
+    )
+    builds = settings.index_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
+    _write(target, manifest, parsed, chunks, vectors, bm25, tokenizer)
+    _swap_in(settings.index_dir, target)
+    cache.save(keep=hashes)
+    return manifest
+
+
+def _write(
+    target: Path,
+    manifest: IndexManifest,
+    parsed: list[ParsedDocument],
+    chunks: list[Chunk],
+    vectors: faiss.Index,
+    bm25: bm25s.BM25,
+    tokenizer: Tokenizer,
+) -> None:
+    (target / "documents.json").write_text(
+        json.dumps([document_to_json(doc) for doc in parsed], ensure_ascii=False), encoding="utf-8"
+    )
+    with (target / "chunks.jsonl").open("w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+    faiss.write_index(vectors, str(target / "vectors.faiss"))
+    bm25.save(str(target / "bm25"), show_progress=False)
+    (target / "terms.json").write_text(json.dumps(tokenizer.user_words, ensure_ascii=False), encoding="utf-8")
+    # The manifest goes last: a folder without one is an unfinished build.
+    (target / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+
+
+def _swap_in(index_dir: Path, target: Path) -> None:
+    current = index_dir / "current"
+    link = index_dir / f".current-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    link.symlink_to(target.relative_to(index_dir))
+    previous = current.resolve() if current.is_symlink() else None
+    os.replace(link, current)
+    for build in (index_dir / "builds").iterdir():
+        if build != target and build.resolve() != previous:
+            shutil.rmtree(build, ignore_errors=True)
+    if previous and previous != target.resolve():
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def read_manifest(index_dir: Path) -> IndexManifest:
+    """The manifest of the current index, or IndexMissingError / IndexCorruptError."""
+    path = index_dir / "current" / "manifest.json"
+    if not path.exists():
+        raise IndexMissingError(f"no index at {index_dir}; run `policyqa index`")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format_version") != FORMAT_VERSION:
+            raise IndexCorruptError(
+                f"index format {data.get('format_version')} at {path.parent} is not {FORMAT_VERSION}; "
+                "run `policyqa index` to rebuild"
+            )
+        return IndexManifest.from_json(data)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise IndexCorruptError(f"unreadable manifest {path}: {exc}; run `policyqa index` to rebuild") from exc
+
+
+def load_index(index_dir: Path) -> PolicyIndex:
+    """Load the current index, checking that its parts agree with each other."""
+    manifest = read_manifest(index_dir)
+    folder = index_dir / "current"
+    try:
+        documents = tuple(
+            document_from_json(doc) for doc in json.loads((folder / "documents.json").read_text(encoding="utf-8"))
+        )
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
+            chunks = tuple(Chunk(**json.loads(line)) for line in handle if line.strip())
+        vectors = faiss.read_index(str(folder / "vectors.faiss"))
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        tokenizer = Tokenizer(json.loads((folder / "terms.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexCorruptError(f"index at {folder} is damaged ({exc}); run `policyqa index` to rebuild") from exc
+    sizes = {
+        "manifest": manifest.chunks,
+        "chunks.jsonl": len(chunks),
+        "vectors.faiss": vectors.ntotal,
+        "bm25": int(bm25.scores["num_docs"]),
+    }
+    if len(set(sizes.values())) != 1 or vectors.d != manifest.embedder.dimension:
+        raise IndexCorruptError(
+            f"index at {folder} is inconsistent (chunk counts {sizes}, dimension {vectors.d}); "
+            "run `policyqa index` to rebuild"
+        )
+    return PolicyIndex(manifest, documents, chunks, vectors, bm25, tokenizer)
+
+
+def open_index(settings: Settings, embedder: Embedder, progress: bool = True) -> PolicyIndex:
+    """The current index, built first when missing and rebuilt when stale."""
+    state = current_state(settings, embedder)
+    try:
+        reason = stale_reason(read_manifest(settings.index_dir), state)
+    except IndexMissingError:
+        reason = "no index yet"
+    if reason:
+        log.warning("building the index: %s", reason)
+        build_index(settings, embedder, progress=progress)
+    return load_index(settings.index_dir)
+

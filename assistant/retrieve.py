@@ -1,0 +1,171 @@
+"""Step 6: hybrid retrieval. Dense (FAISS) and BM25 chunk rankings, fused, merged per clause.
+
+Fusion is reciprocal-rank fusion by default (POLICYQA_FUSION=rrf); a weighted sum of
+normalised scores is the alternative (POLICYQA_FUSION=weighted). eval/ measures both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.document import Clause
+from assistant.embed import Embedder
+from assistant.index import PolicyIndex
+
+Fusion = Literal["rrf", "weighted"]
+# How far down each ranking fusion looks; the corpus is small, larger ones are cut here.
+CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A clause that matches a query, with the chunk that matched best."""
+
+    doc_id: str
+    locator: str
+    label: str
+    breadcrumb: tuple[str, ...]
+    text: str
+    best_chunk: str
+    score: float
+    lead_unit: str | None
+    kind: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "doc_id": self.doc_id,
+            "locator": self.locator,
+            "label": self.label,
+            "breadcrumb": list(self.breadcrumb),
+            "text": self.text,
+            "best_chunk": self.best_chunk,
+            "score": round(self.score, 6),
+            "lead_unit": self.lead_unit,
+            "kind": self.kind,
+        }
+
+
+def rrf_fuse(rankings: Sequence[Sequence[int]], k: int) -> dict[int, float]:
+    """Reciprocal-rank fusion: each ranking adds 1 / (k + rank) to the items it lists."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def weighted_fuse(dense: dict[int, float], sparse: dict[int, float], dense_weight: float) -> dict[int, float]:
+    """Weighted sum of scores scaled to [0, 1] within each ranking."""
+
+    def scaled(scores: dict[int, float]) -> dict[int, float]:
+        if not scores:
+            return {}
+        low, high = min(scores.values()), max(scores.values())
+        span = high - low
+        return {i: (s - low) / span if span > 0 else 1.0 for i, s in scores.items()}
+
+    d, s = scaled(dense), scaled(sparse)
+    return {i: dense_weight * d.get(i, 0.0) + (1 - dense_weight) * s.get(i, 0.0) for i in set(d) | set(s)}
+
+
+class Searcher:
+    """Answers queries with clause-level hits from a loaded index."""
+
+    def __init__(
+        self,
+        index: PolicyIndex,
+        embedder: Embedder,
+        fusion: Fusion = "rrf",
+        rrf_k: int = 60,
+        dense_weight: float = 0.5,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.fusion = fusion
+        self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+        self._clauses: dict[tuple[str, str], Clause] = {
+            (clause.doc_id, clause.locator): clause for doc in index.documents for clause in doc.clauses
+        }
+        self._doc_of_chunk = np.array([chunk.doc_id for chunk in index.chunks])
+
+    def dense_scores(self, query: str) -> dict[int, float]:
+        """Cosine similarity of the query to its nearest chunks."""
+        vector = self.embedder.encode([query], "query")
+        scores, ids = self.index.vectors.search(vector, min(CANDIDATES, self.index.vectors.ntotal))
+        return {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
+
+    def bm25_scores(self, query: str) -> dict[int, float]:
+        """BM25 scores of the chunks sharing at least one token with the query."""
+        tokens = self.index.tokenizer.tokens(query)
+        known = [t for t in tokens if t in self.index.bm25.vocab_dict]
+        if not known:
+            return {}
+        scores = self.index.bm25.get_scores(known)
+        top = np.argsort(-scores)[:CANDIDATES]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def search(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """The top_k clauses for a query, best first."""
+        dense, sparse = self.dense_scores(query), self.bm25_scores(query)
+        if doc_ids is not None:
+            allowed = set(doc_ids)
+            dense = {i: s for i, s in dense.items() if self._doc_of_chunk[i] in allowed}
+            sparse = {i: s for i, s in sparse.items() if self._doc_of_chunk[i] in allowed}
+        if self.fusion == "rrf":
+            rankings = [sorted(scores, key=lambda i, s=scores: -s[i]) for scores in (dense, sparse)]  # type: ignore[misc]
+            fused = rrf_fuse(rankings, self.rrf_k)
+        else:
+            fused = weighted_fuse(dense, sparse, self.dense_weight)
+        return self._merge_per_clause(fused, top_k)
+
+    def _merge_per_clause(self, fused: dict[int, float], top_k: int) -> list[Hit]:
+        best: dict[tuple[str, str], tuple[float, int]] = {}
+        for i, score in fused.items():
+            chunk = self.index.chunks[i]
+            key = (chunk.doc_id, chunk.locator)
+            if key not in best or score > best[key][0]:
+                best[key] = (score, i)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))[:top_k]
+        hits = []
+        for key, (score, i) in ranked:
+            clause = self._clauses[key]
+            hits.append(
+                Hit(
+                    doc_id=clause.doc_id,
+                    locator=clause.locator,
+                    label=clause.label,
+                    breadcrumb=clause.breadcrumb,
+                    text=clause.text,
+                    best_chunk=self.index.chunks[i].text,
+                    score=score,
+                    lead_unit=clause.lead_unit,
+                    kind=clause.kind,
+                )
+            )
+        return hits
+
+
+class PolicyRetriever(BaseRetriever):
+    """The searcher as a LangChain retriever: one Document per clause."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Searcher
+    top_k: int = 5
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [
+            Document(page_content=hit.text, metadata={k: v for k, v in hit.to_json().items() if k != "text"})
+            for hit in self.searcher.search(query, self.top_k)
+        ]
