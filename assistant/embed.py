@@ -102,7 +102,10 @@ class SentenceTransformerEmbedder(Embedder):
         except Exception as exc:  # the library raises many kinds (OSError, HF errors, ValueError)
             raise EmbedderError(f"cannot load sentence-transformers model '{model}': {exc}") from exc
         self._prefixes = {"query": query_prefix, "passage": passage_prefix}
-        dimension = self._model.get_sentence_embedding_dimension()
+        dimension_of = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dimension = dimension_of()
         if not dimension:
             raise EmbedderError(f"model '{model}' does not report its embedding dimension")
         self.identity = EmbedderIdentity(
