@@ -1,0 +1,1 @@
+"""Evaluation of policyqa on committed gold sets (run as `python -m eval.retrieval`)."""
