@@ -131,3 +131,5 @@ def clauses(as_json: bool) -> None:
     for record in records:
         lead = f"  [牵头单位：{record['lead_unit']}]" if record["lead_unit"] else ""
         click.echo(f"{record['doc_id']}  {record['locator']}  {record['label']}{lead}")
+if __name__ == "__main__":
+    main()
