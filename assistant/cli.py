@@ -76,7 +76,9 @@ def index_command(as_json: bool, quiet: bool) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--top-k", type=click.IntRange(1, 50), default=None, help="How many clauses (default POLICYQA_TOP_K).")
+@click.option(
+    "--top-k", type=click.IntRange(1, 50), default=None, help="How many clauses (default POLICYQA_TOP_K)."
+)
 @click.option("--doc-id", "doc_ids", multiple=True, help="Only search these documents (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help='Print {"hits": [...]} as JSON.')
 @_reports_errors
@@ -131,5 +133,7 @@ def clauses(as_json: bool) -> None:
     for record in records:
         lead = f"  [牵头单位：{record['lead_unit']}]" if record["lead_unit"] else ""
         click.echo(f"{record['doc_id']}  {record['locator']}  {record['label']}{lead}")
+
+
 if __name__ == "__main__":
     main()

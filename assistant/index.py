@@ -216,7 +216,9 @@ def read_manifest(index_dir: Path) -> IndexManifest:
             )
         return IndexManifest.from_json(data)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise IndexCorruptError(f"unreadable manifest {path}: {exc}; run `policyqa index` to rebuild") from exc
+        raise IndexCorruptError(
+            f"unreadable manifest {path}: {exc}; run `policyqa index` to rebuild"
+        ) from exc
 
 
 def load_index(index_dir: Path) -> PolicyIndex:
@@ -225,7 +227,8 @@ def load_index(index_dir: Path) -> PolicyIndex:
     folder = index_dir / "current"
     try:
         documents = tuple(
-            document_from_json(doc) for doc in json.loads((folder / "documents.json").read_text(encoding="utf-8"))
+            document_from_json(doc)
+            for doc in json.loads((folder / "documents.json").read_text(encoding="utf-8"))
         )
         with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
             chunks = tuple(Chunk(**json.loads(line)) for line in handle if line.strip())
@@ -233,7 +236,9 @@ def load_index(index_dir: Path) -> PolicyIndex:
         bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         tokenizer = Tokenizer(json.loads((folder / "terms.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-        raise IndexCorruptError(f"index at {folder} is damaged ({exc}); run `policyqa index` to rebuild") from exc
+        raise IndexCorruptError(
+            f"index at {folder} is damaged ({exc}); run `policyqa index` to rebuild"
+        ) from exc
     sizes = {
         "manifest": manifest.chunks,
         "chunks.jsonl": len(chunks),
@@ -259,4 +264,3 @@ def open_index(settings: Settings, embedder: Embedder, progress: bool = True) ->
         log.warning("building the index: %s", reason)
         build_index(settings, embedder, progress=progress)
     return load_index(settings.index_dir)
-

@@ -10,7 +10,19 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUMERAL = "[〇零一二三四五六七八九十百]+"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -130,4 +142,4 @@ def first_sentence(text: str) -> str:
 def has_inline_body(rest: str) -> bool:
     """True when a heading line goes on after its first sentence (title and body share a line)."""
     found = _SENTENCE_END.search(rest)
-    return bool(found) and found.end() < len(rest.rstrip("”’」』）)"))
+    return found is not None and found.end() < len(rest.rstrip("”’」』）)"))

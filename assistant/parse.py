@@ -157,7 +157,9 @@ def _emit(node: _Node, doc_id: str, out: list[Element]) -> None:
             )
         )
     elif node.heading_line:
-        out.append(Heading(doc_id, locator, _KIND_OF_LEVEL[node.heading.level], node.crumbs[-1], node.heading_line))
+        out.append(
+            Heading(doc_id, locator, _KIND_OF_LEVEL[node.heading.level], node.crumbs[-1], node.heading_line)
+        )
     for child in node.children:
         _emit(child, doc_id, out)
 

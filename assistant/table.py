@@ -51,7 +51,9 @@ def _column_roles(header: list[str]) -> tuple[int, int | None]:
     lead = next((i for i, name in enumerate(header) if _LEAD_COLUMN.search(name)), None)
     content = next(
         (i for i, name in enumerate(header) if i != lead and "内容" in name),
-        next((i for i, name in enumerate(header) if i not in (0, lead) and _CONTENT_COLUMN.search(name)), None),
+        next(
+            (i for i, name in enumerate(header) if i not in (0, lead) and _CONTENT_COLUMN.search(name)), None
+        ),
     )
     return (content if content is not None else len(header) - 1 - (lead == len(header) - 1)), lead
 

@@ -74,8 +74,12 @@ def main() -> None:
                 f"  ({per_query_ms:.1f} ms/query)  misses@5 {list(result.misses_at_5)}"
             )
     if args.json:
-        report = {"questions": len(gold), "configs": {name: asdict(result) for name, result in results.items()}}
+        report = {
+            "questions": len(gold),
+            "configs": {name: asdict(result) for name, result in results.items()},
+        }
         print(json.dumps(report, indent=2))
+
 
 if __name__ == "__main__":
     main()

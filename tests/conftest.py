@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from assistant.index import PolicyIndex, build_index, load_index
 from assistant.parse import parse_document
 from assistant.retrieve import Searcher
 from assistant.settings import PROJECT_ROOT, Settings
+
+# Tests never reach a model hub: models come from installed packages only.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 SAMPLE_CORPUS_DIR = Path(__file__).parent / "data" / "sample-corpus"

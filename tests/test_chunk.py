@@ -66,12 +66,22 @@ def assert_chunks_cover(doc: ParsedDocument, text: str, target: int) -> None:
 # Generated documents in the same style: parts, sections, items, sentences with traps.
 
 _HAN = st.text(alphabet="建设推进产业创新合作发展服务平台区域上海湖州体系机制", min_size=2, max_size=60)
-_TRAP = st.sampled_from(["", "1小时鲜活农产品物流圈", "30分钟通勤圈", "“2＋8”平台", "5G", "“3+6”新型产业体系"])
-_SENTENCE = st.builds(lambda trap, body, end: f"{body}{trap}{body[:3]}{end}", _TRAP, _HAN, st.sampled_from("。；。"))
-_PARAGRAPH = st.lists(_SENTENCE, min_size=1, max_size=14).map("".join).map(lambda p: p if p.endswith("。") else p + "。")
+_TRAP = st.sampled_from(
+    ["", "1小时鲜活农产品物流圈", "30分钟通勤圈", "“2＋8”平台", "5G", "“3+6”新型产业体系"]
+)
+_SENTENCE = st.builds(
+    lambda trap, body, end: f"{body}{trap}{body[:3]}{end}", _TRAP, _HAN, st.sampled_from("。；。")
+)
+_PARAGRAPH = (
+    st.lists(_SENTENCE, min_size=1, max_size=14)
+    .map("".join)
+    .map(lambda p: p if p.endswith("。") else p + "。")
+)
 _ITEMS = st.lists(st.tuples(_HAN, st.lists(_PARAGRAPH, min_size=1, max_size=2)), min_size=1, max_size=4)
 _SECTION = st.one_of(st.lists(_PARAGRAPH, min_size=1, max_size=3), _ITEMS)
-_PART = st.one_of(st.lists(_PARAGRAPH, min_size=1, max_size=3), st.lists(st.tuples(_HAN, _SECTION), min_size=1, max_size=3))
+_PART = st.one_of(
+    st.lists(_PARAGRAPH, min_size=1, max_size=3), st.lists(st.tuples(_HAN, _SECTION), min_size=1, max_size=3)
+)
 
 
 def write_document(parts: list, preamble: str) -> tuple[str, list[str]]:  # type: ignore[type-arg]

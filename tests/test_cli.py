@@ -21,12 +21,17 @@ POLICYQA = [sys.executable, "-m", "assistant.cli"]
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*POLICYQA, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [*POLICYQA, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
 def cli_env(private_settings: Settings) -> dict[str, str]:
-    return {"POLICYQA_CORPUS_DIR": str(private_settings.corpus_dir), "POLICYQA_INDEX_DIR": str(private_settings.index_dir)}
+    return {
+        "POLICYQA_CORPUS_DIR": str(private_settings.corpus_dir),
+        "POLICYQA_INDEX_DIR": str(private_settings.index_dir),
+    }
 
 
 def test_clauses_json_lists_every_clause_with_lead_units(cli_env: dict[str, str]) -> None:
@@ -45,7 +50,17 @@ def test_search_builds_the_index_and_answers_in_json(cli_env: dict[str, str]) ->
     hits = json.loads(result.stdout)["hits"]
     assert len(hits) == 3
     assert hits[0]["locator"] == "二/三/3"
-    assert set(hits[0]) == {"doc_id", "locator", "label", "breadcrumb", "text", "best_chunk", "score", "lead_unit", "kind"}
+    assert set(hits[0]) == {
+        "doc_id",
+        "locator",
+        "label",
+        "breadcrumb",
+        "text",
+        "best_chunk",
+        "score",
+        "lead_unit",
+        "kind",
+    }
     assert Path(cli_env["POLICYQA_INDEX_DIR"], "current", "manifest.json").exists()
 
 
@@ -93,7 +108,9 @@ def test_corrupt_index_is_one_line_error_not_traceback(cli_env: dict[str, str]) 
         (["search", "人才"], {"POLICYQA_EMBEDDER": "sentence-transformers"}, 1, "POLICYQA_EMBEDDING_MODEL"),
     ],
 )
-def test_bad_input_is_explained(cli_env: dict[str, str], args: list[str], env: dict[str, str], code: int, message: str) -> None:
+def test_bad_input_is_explained(
+    cli_env: dict[str, str], args: list[str], env: dict[str, str], code: int, message: str
+) -> None:
     result = run(args, {**cli_env, **env})
     assert result.returncode == code
     assert message in result.stderr

@@ -47,7 +47,9 @@ def test_every_encoding_parses_to_the_same_clauses(tmp_path: Path, source, plan,
 
 
 def test_full_width_indentation_does_not_change_the_parse(source, plan) -> None:  # type: ignore[no-untyped-def]
-    indented = "\n".join("　　" + line if line and not line.startswith("\t") else line for line in source.text.split("\n"))
+    indented = "\n".join(
+        "　　" + line if line and not line.startswith("\t") else line for line in source.text.split("\n")
+    )
     again = parse_document(type(source)(meta=source.meta, text=indented))
     assert [c.locator for c in again.clauses] == [c.locator for c in plan.clauses]
     assert again.clause("二/三/3").text == plan.clause("二/三/3").text
@@ -86,6 +88,8 @@ def test_bad_manifests_are_explained(tmp_path: Path, manifest: str | None, messa
 
 
 def test_missing_source_file_is_a_corpus_error(tmp_path: Path) -> None:
-    (tmp_path / "documents.toml").write_text("[[documents]]\nid='a'\ntitle='t'\nsource='gone.txt'\n", encoding="utf-8")
+    (tmp_path / "documents.toml").write_text(
+        "[[documents]]\nid='a'\ntitle='t'\nsource='gone.txt'\n", encoding="utf-8"
+    )
     with pytest.raises(CorpusError, match="gone.txt"):
         load_corpus(tmp_path)

@@ -45,7 +45,9 @@ def test_rebuild_reembeds_only_changed_chunks(private_settings: Settings, embedd
     assert first.embedded == 0  # every chunk came from the shared cache
     plan_file = private_settings.corpus_dir / "huzhou-jinxiyi-action-plan-2024.txt"
     text = plan_file.read_text(encoding="utf-8")
-    plan_file.write_text(text.replace("统筹安排建设100万平方米人才公寓", "统筹安排建设120万平方米人才公寓"), encoding="utf-8")
+    plan_file.write_text(
+        text.replace("统筹安排建设100万平方米人才公寓", "统筹安排建设120万平方米人才公寓"), encoding="utf-8"
+    )
     second = build_index(private_settings, embedder, progress=False)
     assert second.embedded == 1
     assert second.corpus_checksum != first.corpus_checksum
@@ -54,7 +56,9 @@ def test_rebuild_reembeds_only_changed_chunks(private_settings: Settings, embedd
 def test_stale_index_is_rebuilt_on_open(private_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
     build_index(private_settings, embedder, progress=False)
     plan_file = private_settings.corpus_dir / "huzhou-jinxiyi-action-plan-2024.txt"
-    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace("100万平方米", "120万平方米"), encoding="utf-8")
+    plan_file.write_text(
+        plan_file.read_text(encoding="utf-8").replace("100万平方米", "120万平方米"), encoding="utf-8"
+    )
     index = open_index(private_settings, embedder, progress=False)
     assert "120万平方米" in index.documents[0].clause("二/三/3").text
 
@@ -107,7 +111,9 @@ class FailingEmbedder(Embedder):
 def test_crash_mid_build_leaves_the_previous_index(private_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
     before = build_index(private_settings, embedder, progress=False)
     plan_file = private_settings.corpus_dir / "huzhou-jinxiyi-action-plan-2024.txt"
-    plan_file.write_text(plan_file.read_text(encoding="utf-8").replace("。", "。 ").replace("；", "； "), encoding="utf-8")
+    plan_file.write_text(
+        plan_file.read_text(encoding="utf-8").replace("。", "。 ").replace("；", "； "), encoding="utf-8"
+    )
     with pytest.raises(RuntimeError, match="engine crashed"):
         build_index(private_settings, FailingEmbedder(embedder), progress=False)
     after = load_index(private_settings.index_dir)

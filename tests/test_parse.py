@@ -241,7 +241,9 @@ def test_heading_tokens(line: str, level: Level, number: int) -> None:
     assert (found.level, found.number) == (level, number)
 
 
-@pytest.mark.parametrize("line", ["1小时鲜活农产品物流圈", "30分钟通勤圈", "“2＋8”平台", "5G基站", "1.5亿元", "2024年12月30日"])
+@pytest.mark.parametrize(
+    "line", ["1小时鲜活农产品物流圈", "30分钟通勤圈", "“2＋8”平台", "5G基站", "1.5亿元", "2024年12月30日"]
+)
 def test_numbers_that_are_not_headings(line: str) -> None:
     assert match_heading(line) is None
 

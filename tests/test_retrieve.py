@@ -101,7 +101,9 @@ def test_rrf_matches_the_obvious_loop(rankings: list[list[int]], k: int) -> None
     st.dictionaries(st.integers(0, 20), st.floats(0, 50), max_size=10),
     st.floats(0, 1),
 )
-def test_weighted_fusion_stays_in_unit_range(dense: dict[int, float], sparse: dict[int, float], weight: float) -> None:
+def test_weighted_fusion_stays_in_unit_range(
+    dense: dict[int, float], sparse: dict[int, float], weight: float
+) -> None:
     fused = weighted_fuse(dense, sparse, weight)
     assert fused.keys() == dense.keys() | sparse.keys()
     assert all(-1e-9 <= value <= 1 + 1e-9 for value in fused.values())
