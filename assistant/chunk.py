@@ -42,6 +42,11 @@ class Chunk:
         return hashlib.sha256(self.indexed_text.encode("utf-8")).hexdigest()
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of a text, line by line, each keeping its closing punctuation."""
+    return [s for line in text.split("\n") for s in _SENTENCE.findall(line) if s.strip()]
+
+
 def _pack(pieces: Iterable[str], target: int) -> list[str]:
     """Greedily join consecutive pieces while the result stays within target."""
     packed: list[str] = []

@@ -2,6 +2,8 @@
 
 Fusion is reciprocal-rank fusion by default (POLICYQA_FUSION=rrf); a weighted sum of
 normalised scores is the alternative (POLICYQA_FUSION=weighted). eval/ measures both.
+Either way a hit's score lies in [0, 1]: RRF scores are divided by the score of an item
+ranked first by both rankings.
 """
 
 from __future__ import annotations
@@ -51,6 +53,15 @@ class Hit:
             "lead_unit": self.lead_unit,
             "kind": self.kind,
         }
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """The clause hits of a query and the chunk scores of each ranking (chunk index -> score)."""
+
+    hits: list[Hit]
+    dense: dict[int, float]
+    sparse: dict[int, float]
 
 
 def rrf_fuse(rankings: Sequence[Sequence[int]], k: int) -> dict[int, float]:
@@ -115,6 +126,10 @@ class Searcher:
 
     def search(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The top_k clauses for a query, best first."""
+        return self.retrieve(query, top_k, doc_ids).hits
+
+    def retrieve(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> Retrieval:
+        """Hits together with the chunk scores behind them (answering judges confidence on those)."""
         dense, sparse = self.dense_scores(query), self.bm25_scores(query)
         if doc_ids is not None:
             allowed = set(doc_ids)
@@ -122,10 +137,11 @@ class Searcher:
             sparse = {i: s for i, s in sparse.items() if self._doc_of_chunk[i] in allowed}
         if self.fusion == "rrf":
             rankings = [sorted(scores, key=lambda i, s=scores: -s[i]) for scores in (dense, sparse)]  # type: ignore[misc]
-            fused = rrf_fuse(rankings, self.rrf_k)
+            best_possible = len(rankings) / (self.rrf_k + 1)
+            fused = {i: value / best_possible for i, value in rrf_fuse(rankings, self.rrf_k).items()}
         else:
             fused = weighted_fuse(dense, sparse, self.dense_weight)
-        return self._merge_per_clause(fused, top_k)
+        return Retrieval(self._merge_per_clause(fused, top_k), dense, sparse)
 
     def _merge_per_clause(self, fused: dict[int, float], top_k: int) -> list[Hit]:
         best: dict[tuple[str, str], tuple[float, int]] = {}

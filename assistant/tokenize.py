@@ -13,7 +13,7 @@ jieba.setLogLevel(logging.WARNING)
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 等 有 哪些 哪个 什么 多少 怎么 怎样 如何 吗 呢 吧 啊 谁 为 对 由 中 将 把 被 之 其 "
     "各 个 这 那 这个 那个 请问 一下 我们 你们 他们 是否 可以 能 要 会 还 就 都 也 又 并 或 而 以 于 从 到 "
-    "给 向 至 所 该 此 每".split()
+    "给 向 至 所 该 此 每 这项 该项 此项 这一 这些 那些".split()
 )
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]")
 _WORD_SPLIT = re.compile(r"[（）()、，,\s]+")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GOLD_FILE = Path(__file__).parent / "gold.jsonl"
+# Kinds of item whose answer must cite an expected clause.
+ANSWERABLE = ("fact", "paraphrase", "meta", "lead", "listing", "followup")
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,17 @@ class GoldItem:
     doc_id: str
     expected_any: tuple[str, ...]
     key_phrases: tuple[str, ...]
+    expected_all: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+
+    @property
+    def answerable(self) -> bool:
+        return self.type in ANSWERABLE
+
+    @property
+    def standalone(self) -> bool:
+        """A question retrieval alone can be judged on (no history, has expected clauses)."""
+        return self.answerable and not self.history
 
 
 def load_gold(path: Path = GOLD_FILE) -> list[GoldItem]:
@@ -35,6 +48,8 @@ def load_gold(path: Path = GOLD_FILE) -> list[GoldItem]:
                         doc_id=raw["doc_id"],
                         expected_any=tuple(raw["expected_any"]),
                         key_phrases=tuple(raw.get("key_phrases", ())),
+                        expected_all=tuple(raw.get("expected_all", ())),
+                        history=tuple(raw.get("history", ())),
                     )
                 )
             except KeyError as exc:

@@ -41,8 +41,9 @@ def first_relevant_rank(ranking: list[str], expected: tuple[str, ...]) -> int | 
 
 
 def score(searcher: Searcher, gold: list[GoldItem]) -> Scores:
+    """Ranking quality on the gold items that retrieval alone can be judged on."""
     ranks = []
-    for item in gold:
+    for item in (i for i in gold if i.standalone):
         ranking = [hit.locator for hit in searcher.search(item.question, top_k=10)]
         ranks.append((item.id, first_relevant_rank(ranking, item.expected_any)))
     n = len(ranks)

@@ -117,3 +117,16 @@ def test_generated_documents_parse_and_chunk_without_loss(parts, preamble, targe
     doc = parse_document(SourceDocument(DocumentMeta("g", "t", "", "", "", "g.txt"), text))
     assert [c.locator for c in doc.clauses] == locators
     assert_chunks_cover(doc, text, target)
+
+
+def test_no_chunk_is_cut_off_from_its_heading(plan) -> None:  # type: ignore[no-untyped-def]
+    for clause in plan.clauses:
+        chunks = chunk_clause(clause, 300)
+        for chunk in chunks:
+            assert chunk.indexed_text.startswith(" › ".join(clause.breadcrumb)), (
+                clause.locator,
+                chunk.ordinal,
+            )
+        if clause.kind == "item":
+            assert chunks[0].text.startswith(clause.paragraphs[0][:10])
+            assert clause.title in chunks[0].text

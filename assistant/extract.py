@@ -1,0 +1,141 @@
+"""Extractive answers: the sentences of the retrieved clauses that answer the question.
+
+Sentences are scored by the corpus IDF of the question words they contain. Questions
+about a quantity (多少, 几, 何时 …) get the comma-delimited segment that carries the
+figure ("统筹安排建设100万平方米人才公寓"); other questions get whole sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.chunk import sentences
+
+_QUANTITY = re.compile(r"多少|几|多大|多长|多高|多远|何时|哪年|哪一年|什么时候|规模|面积|金额|数量")
+_SEGMENT = re.compile(r"[^，；：,;]+[，；：,;]?")
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,3}[.．、]|[（(]\d{1,3}[)）]|[①-⑳])")
+_DIGIT = re.compile(r"\d")
+LONG_SENTENCE = 220
+
+
+@dataclass(frozen=True)
+class TermWeights:
+    """Inverse document frequency of tokens over the indexed chunks."""
+
+    document_frequency: dict[str, int]
+    documents: int
+
+    @classmethod
+    def from_token_lists(cls, token_lists: Iterable[Sequence[str]]) -> TermWeights:
+        counts: Counter[str] = Counter()
+        total = 0
+        for tokens in token_lists:
+            counts.update(set(tokens))
+            total += 1
+        return cls(dict(counts), total)
+
+    def idf(self, token: str) -> float:
+        return math.log((self.documents + 1) / (self.document_frequency.get(token, 0) + 0.5))
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(_QUANTITY.search(question))
+
+
+def overlap(text: str, tokens: Sequence[str], weights: TermWeights) -> float:
+    """IDF mass of the question tokens found in text."""
+    return sum(weights.idf(token) for token in set(tokens) if token in text)
+
+
+def strip_numbering(sentence: str) -> str:
+    return _LEADING_NUMBER.sub("", sentence, count=1).strip()
+
+
+def focus(sentence: str, tokens: Sequence[str], weights: TermWeights, quantity: bool) -> str:
+    """The part of a sentence worth quoting: the figure's segment, or a window around the matches."""
+    segments = _SEGMENT.findall(sentence)
+    if len(segments) <= 1:
+        return sentence
+    scores = [overlap(segment, tokens, weights) for segment in segments]
+    if quantity:
+        with_figures = [i for i, segment in enumerate(segments) if _DIGIT.search(segment)]
+        candidates = with_figures or range(len(segments))
+        best = max(candidates, key=lambda i: (scores[i], -i))
+        if scores[best] > 0:
+            return segments[best].rstrip("，；：,;")
+    if len(sentence) <= LONG_SENTENCE:
+        return sentence
+    best = max(range(len(segments)), key=lambda i: (scores[i], -i))
+    start = end = best
+    while end + 1 < len(segments) and len("".join(segments[start : end + 2])) <= LONG_SENTENCE:
+        end += 1
+    while start > 0 and len("".join(segments[start - 1 : end + 1])) <= LONG_SENTENCE:
+        start -= 1
+    window = "".join(segments[start : end + 1]).rstrip("，；：,;")
+    return window if end + 1 == len(segments) else window + "……"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A quotable piece of one clause and how well it matches."""
+
+    locator: str
+    doc_id: str
+    sentence: str
+    quote: str
+    score: float
+
+
+def best_excerpts(
+    question: str,
+    tokens: Sequence[str],
+    weights: TermWeights,
+    candidates: Sequence[tuple[str, str, str, str, str]],
+    budget: int = 300,
+) -> list[Excerpt]:
+    """One or two excerpts answering the question.
+
+    Args:
+        candidates: (doc_id, locator, clause text, best chunk, heading) of the top hits, best
+            first. The heading (a row's name, an item's title) is what every sentence of the
+            clause is about, so its matches count for each of them.
+    """
+    quantity = asks_quantity(question)
+    scored: list[Excerpt] = []
+    for rank, (doc_id, locator, text, best_chunk, heading) in enumerate(candidates):
+        context = overlap(heading, tokens, weights)
+        clause_sentences = sentences(text)
+        if len(clause_sentences) > 1 and strip_numbering(clause_sentences[0]).rstrip("。") == heading:
+            clause_sentences = clause_sentences[1:]  # an item's title sentence says nothing new
+        for sentence in clause_sentences:
+            own = overlap(sentence, tokens, weights) * (1.2 if sentence in best_chunk else 1.0)
+            scored.append(Excerpt(locator, doc_id, sentence, "", (own + 0.5 * context) / (1 + rank)))
+    if not scored:
+        return []
+    scored.sort(key=lambda e: -e.score)
+    top = scored[0]
+    if top.score == 0:
+        doc_id, locator, text, best_chunk, _ = candidates[0]
+        first = next(iter(sentences(best_chunk)), best_chunk)
+        top = Excerpt(locator, doc_id, first, "", 0.0)
+    chosen = [top]
+    for other in scored[1:]:
+        if other.score < 0.7 * top.score or other.sentence == top.sentence:
+            continue
+        if len(top.sentence) + len(other.sentence) <= budget:
+            chosen.append(other)
+        break
+    return [
+        Excerpt(
+            e.locator,
+            e.doc_id,
+            e.sentence,
+            strip_numbering(focus(e.sentence, tokens, weights, quantity)),
+            e.score,
+        )
+        for e in chosen
+    ]

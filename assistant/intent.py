@@ -1,0 +1,93 @@
+"""What kind of question this is, decided from its wording and the corpus's own names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from assistant.lexicon import Category, Lexicon
+
+
+class Kind(StrEnum):
+    GREETING = "greeting"
+    METADATA = "metadata"
+    LEAD_UNIT = "lead_unit"
+    LISTING = "listing"
+    PURPOSE = "purpose"
+    FACT = "fact"
+
+
+class MetaField(StrEnum):
+    NUMBER = "number"
+    DATE = "date"
+    ISSUER = "issuer"
+    PERIOD = "period"
+    RECIPIENTS = "recipients"
+    TITLE = "title"
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: Kind
+    meta_field: MetaField | None = None
+    units: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = field(default_factory=tuple)
+
+
+_GREETING = re.compile(
+    r"^(你好|您好|你们好|嗨|哈喽|哈啰|在吗|早上好|上午好|中午好|下午好|晚上好|谢谢|谢谢你|谢谢您|感谢|多谢|辛苦了|再见|拜拜|"
+    r"你是谁|你能做什么|你会什么|你可以做什么|你能干什么|你叫什么|你叫什么名字|hello|hi|hey|thanks|thank you|bye)"
+    r"[呀啊啦呢吧哦～~]*$",
+    re.IGNORECASE,
+)
+_GREETING_SPLIT = re.compile(r"[！!。.？?，,、\s]+")
+_META = [
+    (MetaField.NUMBER, re.compile(r"文号|字号|发文号|文件编号|文件号|编号")),
+    (
+        MetaField.DATE,
+        re.compile(
+            r"印发日期|发布日期|成文日期|印发时间|发布时间|哪天|哪一天|什么时候(印发|发布|出台)|何时(印发|发布|出台)|日期"
+        ),
+    ),
+    (
+        MetaField.ISSUER,
+        re.compile(
+            r"发文机关|发文单位|印发单位|发布单位|发布机关|谁(印发|发布|发的)|哪个(部门|单位|机关)(印发|发布)"
+        ),
+    ),
+    (MetaField.PERIOD, re.compile(r"规划期|实施期|期限|时间跨度|哪几年|起止|哪一年到哪一年|覆盖.*年")),
+    (MetaField.RECIPIENTS, re.compile(r"主送|发给(谁|哪些)|抄送")),
+    (MetaField.TITLE, re.compile(r"(文件|这份|本文件|文件的)(标题|名称|全称)|叫什么名字")),
+]
+_LEAD = re.compile(r"牵头|负责|责任单位|主管")
+_WHO_LEADS = re.compile(
+    r"(哪个|哪些|什么|哪家)(单位|部门|机构)|谁(牵头|负责|主管|来)|由谁|(牵头|责任|负责|主管)(单位|部门)"
+)
+_LISTING = re.compile(r"哪些|有什么|有几|多少(项|个)|列出|列举|清单|都有|包括什么|包含什么")
+_ASKS_LIST_OF_ITEMS = re.compile(r"事项|项目|任务|举措|成果|工作")
+_PURPOSE = re.compile(r"为什么|为何|目的|背景|初衷|出发点|意义")
+_ABOUT_THE_PLAN = re.compile(r"行动计划|本计划|这个计划|该计划|这份文件|本文件|这个文件|金西翼")
+
+
+def classify(question: str, lexicon: Lexicon) -> Intent:
+    """Decide the kind of a standalone question (follow-ups are resolved before this)."""
+    text = question.strip()
+    parts = [part for part in _GREETING_SPLIT.split(text) if part]
+    if parts and all(_GREETING.match(part) for part in parts):
+        return Intent(Kind.GREETING)
+    for meta_field, pattern in _META:
+        if pattern.search(text) and not lexicon.entities_in(text):
+            return Intent(Kind.METADATA, meta_field=meta_field)
+    if _PURPOSE.search(text) and _ABOUT_THE_PLAN.search(text):
+        return Intent(Kind.PURPOSE)
+    units = tuple(lexicon.units_in(text))
+    categories = tuple(lexicon.categories_in(text))
+    asks_list = bool(_LISTING.search(text))
+    if asks_list and categories:
+        return Intent(Kind.LISTING, units=units, categories=categories)
+    if asks_list and units and _LEAD.search(text) and _ASKS_LIST_OF_ITEMS.search(text):
+        return Intent(Kind.LISTING, units=units)
+    if _WHO_LEADS.search(text):
+        return Intent(Kind.LEAD_UNIT)
+    return Intent(Kind.FACT, units=units, categories=categories)

@@ -1,0 +1,89 @@
+"""Optional LLM mode: any OpenAI-compatible chat endpoint, called through langchain-openai.
+
+The model sees the retrieved clauses numbered with their markers and must cite them.
+Every marker in its reply is checked against those clauses; unknown ones are removed
+and logged. A reply that cites nothing, a timeout or an error raises LLMUnavailable and
+the caller answers extractively instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from assistant.document import Clause
+from assistant.errors import PolicyQAError
+from assistant.followup import Turn
+from assistant.markers import marker, marker_text, markers_in
+
+log = logging.getLogger(__name__)
+
+SYSTEM_PROMPT = (
+    "你是政府政策文件问答助手。只能依据用户消息中给出的条款回答，不得编造条款以外的内容。"
+    "用简洁的中文作答，每句话后面用条款前的方括号标记注明出处，例如［二（三）3］。"
+    "如果给出的条款不能回答问题，就回答：现有文件没有涉及这个问题。"
+)
+HISTORY_TURNS = 4
+
+
+class LLMUnavailable(PolicyQAError):
+    """The LLM could not give a usable, cited answer this time."""
+
+
+@dataclass(frozen=True)
+class LLMReply:
+    text: str
+    cited: tuple[Clause, ...]
+
+
+def build_prompt(question: str, clauses: Sequence[Clause]) -> str:
+    blocks = [
+        f"{marker(c.locator)} {c.label}\n{c.text}" + (f"\n牵头单位：{c.lead_unit}" if c.lead_unit else "")
+        for c in clauses
+    ]
+    return "条款：\n\n" + "\n\n".join(blocks) + f"\n\n问题：{question}"
+
+
+def check_citations(text: str, clauses: Sequence[Clause]) -> LLMReply:
+    """Keep the markers that name a given clause; drop (and log) the others."""
+    known = {marker_text(c.locator): c for c in clauses}
+    cited: list[Clause] = []
+    for found in markers_in(text):
+        clause = known.get(found)
+        if clause is None:
+            log.warning("LLM cited an unknown clause, dropped: ［%s］", found)
+            text = text.replace(f"［{found}］", "")
+        elif clause not in cited:
+            cited.append(clause)
+    if not cited:
+        raise LLMUnavailable("the reply cites none of the retrieved clauses")
+    return LLMReply(text.strip(), tuple(cited))
+
+
+class LLMAnswerer:
+    def __init__(self, base_url: str, model: str, api_key: str, timeout: float) -> None:
+        from langchain_openai import ChatOpenAI
+
+        self.chat = ChatOpenAI(
+            base_url=base_url,
+            model=model,
+            api_key=api_key or "not-needed",  # type: ignore[arg-type]
+            timeout=timeout,
+            max_retries=0,
+            temperature=0,
+        )
+
+    def answer(self, question: str, history: Sequence[Turn], clauses: Sequence[Clause]) -> LLMReply:
+        messages: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT)]
+        for turn in list(history)[-HISTORY_TURNS:]:
+            messages.append(HumanMessage(turn.content) if turn.role == "user" else AIMessage(turn.content))
+        messages.append(HumanMessage(build_prompt(question, clauses)))
+        try:
+            result = self.chat.invoke(messages)
+        except Exception as exc:  # network, HTTP and timeout errors come in many classes
+            raise LLMUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        content = result.content if isinstance(result.content, str) else str(result.content)
+        return check_citations(content, clauses)
