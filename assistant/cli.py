@@ -108,6 +108,64 @@ def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: boo
 
 
 @main.command()
+@click.argument("question")
+@click.option("--mode", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer and its citations as JSON.")
+@_reports_errors
+def ask(question: str, mode: str, as_json: bool) -> None:
+    """Answer QUESTION in Chinese with citations (the same answer /api/ask gives)."""
+    from assistant.service import load_answerer
+
+    if not question.strip():
+        raise click.UsageError("QUESTION is empty")
+    answer = load_answerer(_settings(), progress=not as_json).ask(question, mode=mode)  # type: ignore[arg-type]
+    if as_json:
+        _print_json(
+            {
+                "answer": answer.answer,
+                "abstained": answer.abstained,
+                "mode": answer.mode,
+                "kind": answer.kind,
+                "notice": answer.notice,
+                "citations": [
+                    {
+                        "doc_id": c.doc_id,
+                        "locator": c.locator,
+                        "label": c.label,
+                        "breadcrumb": list(c.breadcrumb),
+                        "text": c.text,
+                        "lead_unit": c.lead_unit,
+                        "score": round(c.score, 6),
+                        "marker": c.marker,
+                    }
+                    for c in answer.citations
+                ],
+            }
+        )
+        return
+    click.echo(answer.answer)
+    if answer.notice:
+        click.echo(f"（{answer.notice}）")
+    for citation in answer.citations if not answer.abstained else ():
+        click.echo(f"  {citation.marker} {citation.label}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@_reports_errors
+def serve(host: str, port: int) -> None:
+    """Serve the HTTP API and chat UI (builds the index on first start)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings()
+    click.echo(f"policyqa: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help='Print {"clauses": [...]} as JSON.')
 @_reports_errors
 def clauses(as_json: bool) -> None:

@@ -114,3 +114,39 @@ def document_from_json(data: dict[str, Any]) -> ParsedDocument:
         else:
             elements.append(Heading(**fields))
     return ParsedDocument(meta=DocumentMeta(**data["meta"]), elements=tuple(elements))
+
+
+@dataclass(frozen=True)
+class OutlineNode:
+    """One entry of a document's table of contents."""
+
+    locator: str
+    label: str
+    kind: str
+    is_clause: bool
+    children: tuple[OutlineNode, ...] = ()
+
+
+def parent_locator(locator: str) -> str:
+    return locator.rsplit("/", 1)[0] if "/" in locator else ""
+
+
+def outline(document: ParsedDocument) -> tuple[OutlineNode, ...]:
+    """The table of contents: headings and clauses nested by their locators."""
+    children: dict[str, list[str]] = {}
+    entries: dict[str, Element] = {}
+    for element in document.elements:
+        if not element.locator or element.locator in entries:
+            continue
+        entries[element.locator] = element
+        parent = parent_locator(element.locator)
+        while parent and parent not in entries:
+            parent = parent_locator(parent)
+        children.setdefault(parent, []).append(element.locator)
+
+    def node(locator: str) -> OutlineNode:
+        element = entries[locator]
+        kids = tuple(node(child) for child in children.get(locator, []))
+        return OutlineNode(locator, element.label, element.kind, isinstance(element, Clause), kids)
+
+    return tuple(node(locator) for locator in children.get("", []))

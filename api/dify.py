@@ -1,0 +1,79 @@
+"""Dify's external-knowledge API: POST /retrieval, so a Dify app can use policyqa as its knowledge base.
+
+Contract: Bearer auth; body {knowledge_id, query, retrieval_setting: {top_k, score_threshold},
+metadata_condition?}; answer {records: [{content, score, title, metadata}]}. Errors use
+Dify's codes: 1001 malformed Authorization header, 1002 authorization failed (both 403),
+2001 unknown knowledge (404). knowledge_id is a document id, or "policyqa" for all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.state import ServiceState, get_answerer, get_state
+from assistant.answer import Answerer
+from assistant.chunk import BREADCRUMB_SEPARATOR
+from assistant.markers import marker
+
+router = APIRouter(tags=["Dify 外部知识库"])
+ALL_DOCUMENTS = "policyqa"
+
+
+class RetrievalSetting(BaseModel):
+    top_k: int = Field(ge=1, le=50)
+    score_threshold: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class RetrievalRequest(BaseModel):
+    knowledge_id: str = Field(min_length=1, max_length=200)
+    query: str = Field(min_length=1, max_length=1000)
+    retrieval_setting: RetrievalSetting
+    metadata_condition: dict[str, Any] | None = None
+
+
+def dify_error(status: int, code: int, message: str) -> JSONResponse:
+    return JSONResponse({"error_code": code, "error_msg": message}, status_code=status)
+
+
+@router.post("/retrieval")
+def retrieval(
+    request: RetrievalRequest,
+    authorization: str | None = Header(default=None),
+    state: ServiceState = Depends(get_state),
+    answerer: Answerer = Depends(get_answerer),
+) -> JSONResponse:
+    """按 Dify 外部知识库协议返回相关条款。"""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme != "Bearer" or not token.strip():
+        return dify_error(403, 1001, "Invalid Authorization header format. Expected 'Bearer <api-key>' format.")
+    if state.settings.api_key and token.strip() != state.settings.api_key:
+        return dify_error(403, 1002, "Authorization failed")
+    if request.knowledge_id == ALL_DOCUMENTS:
+        doc_ids = None
+    elif request.knowledge_id in answerer.documents:
+        doc_ids = [request.knowledge_id]
+    else:
+        return dify_error(404, 2001, "The knowledge does not exist")
+    hits = answerer.searcher.search(request.query.strip() or request.query, request.retrieval_setting.top_k, doc_ids)
+    records = [
+        {
+            "content": hit.text,
+            "score": round(hit.score, 6),
+            "title": hit.label,
+            "metadata": {
+                "doc_id": hit.doc_id,
+                "document_title": answerer.documents[hit.doc_id].meta.title,
+                "locator": hit.locator,
+                "marker": marker(hit.locator),
+                "breadcrumb": BREADCRUMB_SEPARATOR.join(hit.breadcrumb),
+                "lead_unit": hit.lead_unit or "",
+            },
+        }
+        for hit in hits
+        if hit.score >= request.retrieval_setting.score_threshold
+    ]
+    return JSONResponse({"records": records})

@@ -1,0 +1,154 @@
+"""Errors as the API's users see them: JSON with a Chinese message, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.errors import PolicyQAError, UnknownLocatorError
+
+log = logging.getLogger(__name__)
+
+FIELD_NAMES = {
+    "question": "问题",
+    "query": "查询",
+    "history": "对话历史",
+    "top_k": "top_k",
+    "mode": "mode",
+    "doc_ids": "doc_ids",
+    "role": "角色",
+    "content": "内容",
+    "messages": "messages",
+    "knowledge_id": "knowledge_id",
+    "retrieval_setting": "retrieval_setting",
+}
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a machine code and a Chinese message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _field(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    names = [FIELD_NAMES.get(p, p) for p in parts if not p.isdigit()]
+    return names[-1] if names else "请求体"
+
+
+def chinese_validation_message(errors: Sequence[dict[str, Any]]) -> str:
+    """One Chinese sentence for the first validation error."""
+    if not errors:
+        return "请求参数不正确"
+    error = errors[0]
+    kind, ctx, field = error.get("type", ""), error.get("ctx") or {}, _field(error.get("loc", ()))
+    if kind == "json_invalid":
+        return "请求体不是合法的 JSON"
+    if kind in ("model_attributes_type", "dict_type") and field == "请求体":
+        return "请求体必须是 JSON 对象"
+    if kind == "missing":
+        return f"缺少必填字段：{field}"
+    if kind == "string_too_short":
+        return f"{field}不能为空"
+    if kind == "string_too_long":
+        return f"{field}过长，最多 {ctx.get('max_length')} 个字符"
+    if kind == "too_long":
+        return f"{field}条目过多，最多 {ctx.get('max_length')} 条"
+    if kind == "too_short":
+        return f"{field}至少需要 {ctx.get('min_length')} 条"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{field}超出允许范围"
+    if kind == "literal_error":
+        return f"{field}只能是 {str(ctx.get('expected', '')).replace(' or ', ' 或 ')}"
+    if kind == "value_error":
+        return f"{field}{str(ctx.get('error', '')).strip() or '取值不正确'}"
+    if kind == "extra_forbidden":
+        return f"不支持的字段：{field}"
+    return f"{field}的格式不正确"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid_request", chinese_validation_message(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {404: "未找到请求的地址", 405: "不支持该请求方法"}
+        return error_response(exc.status_code, "http_error", messages.get(exc.status_code, "请求无法处理"))
+
+    @app.exception_handler(UnknownLocatorError)
+    async def unknown_locator(_: Request, exc: UnknownLocatorError) -> JSONResponse:
+        return error_response(404, "unknown_locator", "未找到该条款")
+
+    @app.exception_handler(PolicyQAError)
+    async def domain_error(_: Request, exc: PolicyQAError) -> JSONResponse:
+        log.error("request failed: %s", exc)
+        return error_response(503, "unavailable", "服务暂时不可用，请稍后再试")
+
+
+class BodySizeLimit:
+    """Refuse request bodies over a limit with 413, before the app reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(send)
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                await self._too_large(send)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, send: Send) -> None:
+        payload = {"error": {"code": "too_large", "message": f"请求体过大，上限为 {self.max_bytes // 1024} KB"}}
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": data})

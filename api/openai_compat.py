@@ -1,0 +1,140 @@
+"""An OpenAI-compatible chat endpoint, so existing chat front-ends can use policyqa as a model.
+
+The last user message is the question and earlier turns are the history. The cited
+clauses are appended to the answer text itself (参考条款), so they survive streaming and
+clients that only show `content`; they are also given as a `references` field.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.errors import ApiError
+from api.schemas import CitationOut, ErrorResponse
+from api.state import ServiceState, get_answerer, get_state
+from assistant.answer import Answer, Answerer
+from assistant.followup import Turn
+
+router = APIRouter(tags=["OpenAI 兼容"])
+MODEL_ID = "policyqa"
+STREAM_PIECE_CHARS = 24
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    model: str = MODEL_ID
+    messages: list[ChatMessage] = Field(min_length=1, max_length=60)
+    stream: bool = False
+
+
+def check_bearer(state: ServiceState, authorization: str | None) -> None:
+    """With POLICYQA_API_KEY set, require it as a Bearer token."""
+    expected = state.settings.api_key
+    if expected and authorization != f"Bearer {expected}":
+        raise ApiError(401, "unauthorized", "API 密钥无效")
+
+
+def _text(message: ChatMessage) -> str:
+    if isinstance(message.content, str):
+        return message.content
+    parts = message.content or []
+    return "".join(str(part.get("text", "")) for part in parts if part.get("type") == "text")
+
+
+def conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
+    """The question (last user message) and the turns before it."""
+    turns = [(m.role, _text(m).strip()) for m in messages if m.role in ("user", "assistant")]
+    if not turns or turns[-1][0] != "user":
+        raise ApiError(422, "invalid_request", "最后一条消息必须是用户的问题")
+    question = turns[-1][1]
+    if not question:
+        raise ApiError(422, "invalid_request", "问题不能为空")
+    if len(question) > 1000:
+        raise ApiError(422, "invalid_request", "问题过长，最多 1000 个字符")
+    history = [Turn("user" if role == "user" else "assistant", text) for role, text in turns[:-1] if text]
+    return question, history
+
+
+def content_with_references(answer: Answer) -> str:
+    """The answer followed by the clauses it cites (abstentions already list them)."""
+    if answer.abstained or not answer.citations:
+        return answer.answer
+    lines = [f"{c.marker} {c.label}" for c in answer.citations]
+    return answer.answer + "\n\n参考条款：\n" + "\n".join(lines)
+
+
+def _references(answer: Answer) -> list[dict[str, Any]]:
+    return [CitationOut.of(c).model_dump() for c in answer.citations]
+
+
+def _chunk(completion_id: str, created: int, delta: dict[str, str], finish: str | None, **extra: Any) -> str:
+    body = {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **extra,
+    }
+    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
+def _stream(answer: Answer, completion_id: str, created: int) -> Iterator[str]:
+    content = content_with_references(answer)
+    yield _chunk(completion_id, created, {"role": "assistant", "content": ""}, None)
+    for start in range(0, len(content), STREAM_PIECE_CHARS):
+        yield _chunk(completion_id, created, {"content": content[start : start + STREAM_PIECE_CHARS]}, None)
+    yield _chunk(completion_id, created, {}, "stop", references=_references(answer))
+    yield "data: [DONE]\n\n"
+
+
+@router.post("/v1/chat/completions", responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def chat_completions(
+    request: ChatRequest,
+    authorization: str | None = Header(default=None),
+    state: ServiceState = Depends(get_state),
+    answerer: Answerer = Depends(get_answerer),
+) -> Any:
+    """OpenAI Chat Completions（支持 stream）。"""
+    check_bearer(state, authorization)
+    question, history = conversation(request.messages)
+    answer = answerer.ask(question, history)
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    if request.stream:
+        return StreamingResponse(_stream(answer, completion_id, created), media_type="text/event-stream")
+    content = content_with_references(answer)
+    return JSONResponse(
+        {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": created,
+            "model": MODEL_ID,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": len(question), "completion_tokens": len(content), "total_tokens": len(question) + len(content)},
+            "references": _references(answer),
+        }
+    )
+
+
+@router.get("/v1/models")
+def models(authorization: str | None = Header(default=None), state: ServiceState = Depends(get_state)) -> dict[str, Any]:
+    """可用模型列表（只有 policyqa）。"""
+    check_bearer(state, authorization)
+    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "policyqa"}]}

@@ -1,0 +1,123 @@
+"""Question answering, search and document browsing routes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from api.errors import ApiError
+from api.schemas import (
+    AskRequest,
+    AskResponse,
+    ClauseOut,
+    ClauseRef,
+    DocumentOut,
+    DocumentsResponse,
+    ErrorResponse,
+    HitOut,
+    SearchRequest,
+    SearchResponse,
+    TocNode,
+)
+from api.state import ServiceState, get_answerer, get_state
+from assistant.answer import Answerer
+from assistant.document import outline, parent_locator
+from assistant.followup import Turn
+
+router = APIRouter()
+ERRORS: dict[int | str, dict[str, object]] = {
+    404: {"model": ErrorResponse},
+    413: {"model": ErrorResponse},
+    422: {"model": ErrorResponse},
+    503: {"model": ErrorResponse},
+}
+
+
+def check_doc_ids(answerer: Answerer, doc_ids: Collection[str] | None) -> None:
+    unknown = [d for d in doc_ids or () if d not in answerer.documents]
+    if unknown:
+        raise ApiError(404, "unknown_document", f"未找到文档：{'、'.join(unknown)}")
+
+
+@router.post("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["问答"])
+def ask(request: AskRequest, answerer: Answerer = Depends(get_answerer)) -> AskResponse:
+    """回答一个问题，附条款引用。history 为此前的对话轮次。"""
+    check_doc_ids(answerer, request.doc_ids)
+    started = time.perf_counter()
+    answer = answerer.ask(
+        request.question,
+        [Turn(turn.role, turn.content) for turn in request.history],
+        top_k=request.top_k,
+        mode=request.mode,
+        doc_ids=request.doc_ids,
+    )
+    return AskResponse.of(answer, (time.perf_counter() - started) * 1000)
+
+
+@router.post("/api/search", response_model=SearchResponse, responses=ERRORS, tags=["问答"])
+def search(request: SearchRequest, answerer: Answerer = Depends(get_answerer)) -> SearchResponse:
+    """检索最相关的条款。"""
+    check_doc_ids(answerer, request.doc_ids)
+    hits = answerer.searcher.search(request.query, request.top_k, request.doc_ids)
+    return SearchResponse(hits=[HitOut.of(hit) for hit in hits])
+
+
+@router.get("/api/documents", response_model=DocumentsResponse, responses=ERRORS, tags=["文档"])
+def documents(answerer: Answerer = Depends(get_answerer)) -> DocumentsResponse:
+    """所有文档及其目录。"""
+    return DocumentsResponse(
+        documents=[
+            DocumentOut(
+                doc_id=doc.meta.doc_id,
+                title=doc.meta.title,
+                number=doc.meta.number,
+                issuer=doc.meta.issuer,
+                date=doc.meta.date,
+                toc=[TocNode.of(node) for node in outline(doc)],
+            )
+            for doc in answerer.documents.values()
+        ]
+    )
+
+
+@router.get("/api/clauses/{doc_id}/{locator:path}", response_model=ClauseOut, responses=ERRORS, tags=["文档"])
+def clause(doc_id: str, locator: str, answerer: Answerer = Depends(get_answerer)) -> ClauseOut:
+    """一个条款的全文、位置（breadcrumb）、上级和下级条目。"""
+    document = answerer.documents.get(doc_id)
+    if document is None:
+        raise ApiError(404, "unknown_document", f"未找到文档：{doc_id}")
+    found = answerer.clauses.get((doc_id, locator.strip("/")))
+    if found is None:
+        raise ApiError(404, "unknown_locator", f"未找到条款：{locator}")
+    labels = {e.locator: e.label for e in document.elements if e.locator}
+    parent = parent_locator(found.locator)
+    children = [
+        ClauseRef(locator=loc, label=label)
+        for loc, label in labels.items()
+        if parent_locator(loc) == found.locator
+    ]
+    return ClauseOut.of(
+        found,
+        document.meta.title,
+        ClauseRef(locator=parent, label=labels[parent]) if parent in labels else None,
+        children,
+    )
+
+
+@router.get("/healthz", tags=["运维"])
+def healthz() -> dict[str, str]:
+    """进程存活。"""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", tags=["运维"], responses={503: {"model": ErrorResponse}})
+def readyz(state: ServiceState = Depends(get_state)) -> JSONResponse:
+    """索引加载完成后返回 200。"""
+    if state.answerer is None:
+        message = "索引不可用" if state.error else "索引加载中"
+        return JSONResponse({"error": {"code": "not_ready", "message": message}}, status_code=503)
+    manifest = state.answerer.searcher.index.manifest
+    return JSONResponse({"status": "ready", "clauses": manifest.clauses, "chunks": manifest.chunks})

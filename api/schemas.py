@@ -1,0 +1,211 @@
+"""Request and response models of the HTTP API (built from the package's dataclasses at the edge)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.answer import Answer, Citation
+from assistant.document import Clause, OutlineNode
+from assistant.markers import marker
+from assistant.retrieve import Hit
+
+MAX_QUESTION_CHARS = 1000
+
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("不能为空")
+    return value
+
+
+class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(min_length=1, max_length=8000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="问题")
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=40)
+    top_k: int = Field(default=5, ge=1, le=20)
+    mode: Literal["extractive", "llm"] = "extractive"
+    doc_ids: list[str] | None = Field(default=None, max_length=50)
+
+    _question = field_validator("question")(_not_blank)
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    top_k: int = Field(default=5, ge=1, le=20)
+    doc_ids: list[str] | None = Field(default=None, max_length=50)
+
+    _query = field_validator("query")(_not_blank)
+
+
+class CitationOut(BaseModel):
+    doc_id: str
+    locator: str
+    label: str
+    breadcrumb: list[str]
+    text: str
+    lead_unit: str | None
+    score: float
+    marker: str
+    highlights: list[str]
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(
+            doc_id=citation.doc_id,
+            locator=citation.locator,
+            label=citation.label,
+            breadcrumb=list(citation.breadcrumb),
+            text=citation.text,
+            lead_unit=citation.lead_unit,
+            score=round(citation.score, 6),
+            marker=citation.marker,
+            highlights=list(citation.highlights),
+        )
+
+
+class AskResponse(BaseModel):
+    answer: str
+    abstained: bool
+    mode: Literal["extractive", "llm"]
+    kind: str
+    question: str
+    standalone_question: str
+    citations: list[CitationOut]
+    notice: str | None = None
+    timing_ms: float
+
+    @classmethod
+    def of(cls, answer: Answer, timing_ms: float) -> AskResponse:
+        return cls(
+            answer=answer.answer,
+            abstained=answer.abstained,
+            mode=answer.mode,
+            kind=answer.kind,
+            question=answer.question,
+            standalone_question=answer.standalone_question,
+            citations=[CitationOut.of(c) for c in answer.citations],
+            notice=answer.notice,
+            timing_ms=round(timing_ms, 2),
+        )
+
+
+class HitOut(BaseModel):
+    doc_id: str
+    locator: str
+    label: str
+    breadcrumb: list[str]
+    text: str
+    best_chunk: str
+    lead_unit: str | None
+    score: float
+    kind: str
+    marker: str
+
+    @classmethod
+    def of(cls, hit: Hit) -> HitOut:
+        return cls(
+            doc_id=hit.doc_id,
+            locator=hit.locator,
+            label=hit.label,
+            breadcrumb=list(hit.breadcrumb),
+            text=hit.text,
+            best_chunk=hit.best_chunk,
+            lead_unit=hit.lead_unit,
+            score=round(hit.score, 6),
+            kind=hit.kind,
+            marker=marker(hit.locator),
+        )
+
+
+class SearchResponse(BaseModel):
+    hits: list[HitOut]
+
+
+class TocNode(BaseModel):
+    locator: str
+    label: str
+    kind: str
+    is_clause: bool
+    children: list[TocNode]
+
+    @classmethod
+    def of(cls, node: OutlineNode) -> TocNode:
+        return cls(
+            locator=node.locator,
+            label=node.label,
+            kind=node.kind,
+            is_clause=node.is_clause,
+            children=[cls.of(child) for child in node.children],
+        )
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    title: str
+    number: str
+    issuer: str
+    date: str
+    toc: list[TocNode]
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[DocumentOut]
+
+
+class ClauseRef(BaseModel):
+    locator: str
+    label: str
+
+
+class ClauseOut(BaseModel):
+    doc_id: str
+    document_title: str
+    locator: str
+    label: str
+    kind: str
+    title: str
+    breadcrumb: list[str]
+    text: str
+    paragraphs: list[str]
+    lead_unit: str | None
+    fields: dict[str, str]
+    marker: str
+    parent: ClauseRef | None
+    children: list[ClauseRef]
+
+    @classmethod
+    def of(cls, clause: Clause, document_title: str, parent: ClauseRef | None, children: list[ClauseRef]) -> ClauseOut:
+        return cls(
+            doc_id=clause.doc_id,
+            document_title=document_title,
+            locator=clause.locator,
+            label=clause.label,
+            kind=clause.kind,
+            title=clause.title,
+            breadcrumb=list(clause.breadcrumb),
+            text=clause.text,
+            paragraphs=list(clause.paragraphs),
+            lead_unit=clause.lead_unit,
+            fields=dict(clause.fields),
+            marker=marker(clause.locator),
+            parent=parent,
+            children=children,
+        )
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

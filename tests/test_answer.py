@@ -1,0 +1,122 @@
+"""Answers on the real plan: each question kind the service must handle."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Answerer
+from assistant.followup import Turn
+from assistant.markers import marker, marker_text, markers_in
+from eval.answers import evaluate
+from eval.gold import load_gold
+
+pytestmark = pytest.mark.slow
+
+
+def test_fact_inside_a_clause(answerer: Answerer) -> None:
+    answer = answerer.ask("人才公寓计划建设多少平方米？")
+    assert "100万平方米" in answer.answer
+    assert answer.citations[0].locator == "二/三/3"
+    assert "统筹安排建设100万平方米人才公寓［二（三）3］" in answer.answer
+    assert any("100万平方米" in h for h in answer.citations[0].highlights)
+    assert not answer.abstained
+
+
+def test_every_quote_is_in_its_cited_clause(answerer: Answerer) -> None:
+    for question in ("德清县的发展定位是什么？", "绿色金融改革有哪些措施", "长兴县在新能源汽车方面有什么举措"):
+        answer = answerer.ask(question)
+        for citation in answer.citations:
+            for sentence in citation.highlights:
+                assert sentence in citation.text
+        assert set(markers_in(answer.answer)) == {marker_text(c.locator) for c in answer.citations}
+
+
+def test_lead_unit_comes_from_the_row(answerer: Answerer) -> None:
+    answer = answerer.ask("长三角未来食品产业园项目由哪个单位牵头？")
+    assert answer.kind == "lead_unit"
+    assert answer.answer == f"长三角未来食品产业园项目的牵头单位是南浔区{marker('清单/三/7')}。"
+
+
+def test_listing_by_lead_unit_is_complete(answerer: Answerer) -> None:
+    answer = answerer.ask("市交通运输局牵头哪些事项？")
+    assert [c.locator for c in answer.citations] == ["清单/一/8", "清单/三/1", "清单/三/2", "清单/四/7"]
+    assert "共4项" in answer.answer
+
+
+def test_listing_by_unit_and_category(answerer: Answerer) -> None:
+    answer = answerer.ask("南浔区牵头的重大工程项目有哪些？")
+    assert [c.locator for c in answer.citations] == ["清单/三/5", "清单/三/6", "清单/三/7"]
+
+
+def test_listing_a_whole_category(answerer: Answerer) -> None:
+    answer = answerer.ask("重大标志性成果有哪些？")
+    assert [c.locator for c in answer.citations] == [f"清单/四/{n}" for n in range(1, 9)]
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("本文件的文号是什么？", "湖政办发〔2024〕28号"),
+        ("行动计划是哪天印发的？", "2024年12月30日"),
+        ("发文机关是哪个？", "湖州市人民政府办公室"),
+        ("规划期是哪几年？", "2024—2030年"),
+    ],
+)
+def test_document_metadata_from_the_notice(answerer: Answerer, question: str, value: str) -> None:
+    answer = answerer.ask(question)
+    assert value in answer.answer
+    assert answer.citations[0].locator == "通知"
+    assert value in answer.citations[0].text
+
+
+def test_follow_up_with_ellipsis(answerer: Answerer) -> None:
+    first = answerer.ask("德清县的发展定位是什么？")
+    history = [Turn("user", "德清县的发展定位是什么？"), Turn("assistant", first.answer)]
+    answer = answerer.ask("那长兴县呢？", history)
+    assert answer.standalone_question == "长兴县的发展定位是什么？"
+    assert answer.answer.startswith("长兴县")
+
+
+def test_follow_up_with_pronoun(answerer: Answerer) -> None:
+    first = answerer.ask("共建长三角一流营商环境的主要内容是什么？")
+    history = [Turn("user", "共建长三角一流营商环境的主要内容是什么？"), Turn("assistant", first.answer)]
+    answer = answerer.ask("它的牵头单位是谁？", history)
+    assert "市委改革办（市委生态文明办）" in answer.answer
+    assert answer.citations[0].locator == "清单/一/1"
+
+
+def test_pronoun_falls_back_to_the_cited_clause(answerer: Answerer) -> None:
+    history = [Turn("user", "哪一项是关于未来食品的？"), Turn("assistant", f"见{marker('清单/三/7')}。")]
+    answer = answerer.ask("它的牵头单位是谁？", history)
+    assert "南浔区" in answer.answer
+
+
+@pytest.mark.parametrize("greeting", ["你好", "谢谢", "您好，你能做什么？", "hello"])
+def test_greetings_get_a_short_reply_without_citations(answerer: Answerer, greeting: str) -> None:
+    answer = answerer.ask(greeting)
+    assert answer.kind == "greeting"
+    assert answer.citations == ()
+    assert not answer.abstained
+    assert "行动计划" in answer.answer or "再见" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question", ["湖州2025年GDP是多少？", "今天天气怎么样？", "购买新能源汽车补贴多少钱？", "How are you today?"]
+)
+def test_out_of_scope_questions_abstain(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert answer.abstained
+    assert "没有涉及" in answer.answer
+    assert len(answer.citations) <= 3
+
+
+def test_gold_set_answer_quality(answerer: Answerer) -> None:
+    scores = evaluate(answerer, load_gold())
+    rates = scores.rates()
+    assert scores.answerable >= 60 and scores.unanswerable >= 15
+    assert rates["first_citation_expected"] >= 0.95, scores.failures
+    assert rates["key_phrase_in_answer"] >= 0.90, scores.failures
+    assert rates["abstention_on_unanswerable"] >= 0.90, scores.failures
+    assert rates["wrong_abstention_on_answerable"] <= 0.05, scores.failures
+    assert rates["listing_complete"] == 1.0
+    assert rates["chitchat_ok"] == 1.0
