@@ -49,7 +49,9 @@ def retrieval(
     """按 Dify 外部知识库协议返回相关条款。"""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme != "Bearer" or not token.strip():
-        return dify_error(403, 1001, "Invalid Authorization header format. Expected 'Bearer <api-key>' format.")
+        return dify_error(
+            403, 1001, "Invalid Authorization header format. Expected 'Bearer <api-key>' format."
+        )
     if state.settings.api_key and token.strip() != state.settings.api_key:
         return dify_error(403, 1002, "Authorization failed")
     if request.knowledge_id == ALL_DOCUMENTS:
@@ -58,7 +60,9 @@ def retrieval(
         doc_ids = [request.knowledge_id]
     else:
         return dify_error(404, 2001, "The knowledge does not exist")
-    hits = answerer.searcher.search(request.query.strip() or request.query, request.retrieval_setting.top_k, doc_ids)
+    hits = answerer.searcher.search(
+        request.query.strip() or request.query, request.retrieval_setting.top_k, doc_ids
+    )
     records = [
         {
             "content": hit.text,

@@ -142,13 +142,18 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send) -> None:
-        payload = {"error": {"code": "too_large", "message": f"请求体过大，上限为 {self.max_bytes // 1024} KB"}}
+        payload = {
+            "error": {"code": "too_large", "message": f"请求体过大，上限为 {self.max_bytes // 1024} KB"}
+        }
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(data)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": data})

@@ -126,15 +126,26 @@ def chat_completions(
             "object": "chat.completion",
             "created": created,
             "model": MODEL_ID,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": len(question), "completion_tokens": len(content), "total_tokens": len(question) + len(content)},
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+            ],
+            "usage": {
+                "prompt_tokens": len(question),
+                "completion_tokens": len(content),
+                "total_tokens": len(question) + len(content),
+            },
             "references": _references(answer),
         }
     )
 
 
 @router.get("/v1/models")
-def models(authorization: str | None = Header(default=None), state: ServiceState = Depends(get_state)) -> dict[str, Any]:
+def models(
+    authorization: str | None = Header(default=None), state: ServiceState = Depends(get_state)
+) -> dict[str, Any]:
     """可用模型列表（只有 policyqa）。"""
     check_bearer(state, authorization)
-    return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "policyqa"}]}
+    return {
+        "object": "list",
+        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "policyqa"}],
+    }

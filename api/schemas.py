@@ -183,7 +183,9 @@ class ClauseOut(BaseModel):
     children: list[ClauseRef]
 
     @classmethod
-    def of(cls, clause: Clause, document_title: str, parent: ClauseRef | None, children: list[ClauseRef]) -> ClauseOut:
+    def of(
+        cls, clause: Clause, document_title: str, parent: ClauseRef | None, children: list[ClauseRef]
+    ) -> ClauseOut:
         return cls(
             doc_id=clause.doc_id,
             document_title=document_title,

@@ -23,7 +23,11 @@ def test_fact_inside_a_clause(answerer: Answerer) -> None:
 
 
 def test_every_quote_is_in_its_cited_clause(answerer: Answerer) -> None:
-    for question in ("德清县的发展定位是什么？", "绿色金融改革有哪些措施", "长兴县在新能源汽车方面有什么举措"):
+    for question in (
+        "德清县的发展定位是什么？",
+        "绿色金融改革有哪些措施",
+        "长兴县在新能源汽车方面有什么举措",
+    ):
         answer = answerer.ask(question)
         for citation in answer.citations:
             for sentence in citation.highlights:
@@ -101,7 +105,8 @@ def test_greetings_get_a_short_reply_without_citations(answerer: Answerer, greet
 
 
 @pytest.mark.parametrize(
-    "question", ["湖州2025年GDP是多少？", "今天天气怎么样？", "购买新能源汽车补贴多少钱？", "How are you today?"]
+    "question",
+    ["湖州2025年GDP是多少？", "今天天气怎么样？", "购买新能源汽车补贴多少钱？", "How are you today?"],
 )
 def test_out_of_scope_questions_abstain(answerer: Answerer, question: str) -> None:
     answer = answerer.ask(question)

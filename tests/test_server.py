@@ -1,0 +1,299 @@
+"""policyqa over real HTTP on 127.0.0.1: the openai client, Dify, concurrency, LLM mode, `policyqa serve`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from fastapi import FastAPI, Request
+
+from api.app import create_app
+from assistant.abstain import AbstentionModel
+from assistant.answer import Answerer
+from assistant.llm import LLMAnswerer
+from assistant.settings import Settings
+
+from .conftest import DOC_ID
+from .servers import free_port, running
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def base_url(index_settings: Settings, answerer: Answerer) -> Iterator[str]:
+    settings = index_settings.model_copy(update={"api_key": "secret"})
+    with running(create_app(settings, answerer)) as url:
+        yield url
+
+
+# -- OpenAI-compatible endpoint, with the official client ---------------------------------
+
+
+def test_openai_client_non_stream(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
+    assert [m.id for m in client.models.list()] == ["policyqa"]
+    reply = client.chat.completions.create(
+        model="policyqa", messages=[{"role": "user", "content": "人才公寓计划建设多少平方米？"}]
+    )
+    content = reply.choices[0].message.content or ""
+    assert "100万平方米" in content
+    assert "参考条款：\n［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市" in content
+
+
+def test_openai_client_stream_keeps_the_references(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
+    stream = client.chat.completions.create(
+        model="policyqa",
+        messages=[{"role": "user", "content": "南浔区牵头的重大工程项目有哪些？"}],
+        stream=True,
+    )
+    pieces, references = [], []
+    for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            pieces.append(chunk.choices[0].delta.content)
+        references += (chunk.model_extra or {}).get("references") or []
+    content = "".join(pieces)
+    assert len(pieces) > 3
+    assert "参考条款：" in content
+    for marker in ("［清单·三·5］", "［清单·三·6］", "［清单·三·7］"):
+        assert content.count(marker) == 2  # in the answer and in the reference list
+    assert [r["locator"] for r in references] == ["清单/三/5", "清单/三/6", "清单/三/7"]
+
+
+def test_openai_client_follow_up_uses_earlier_turns(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
+    first = client.chat.completions.create(
+        model="policyqa", messages=[{"role": "user", "content": "德清县的发展定位是什么？"}]
+    )
+    reply = client.chat.completions.create(
+        model="policyqa",
+        messages=[
+            {"role": "system", "content": "请用中文回答"},
+            {"role": "user", "content": "德清县的发展定位是什么？"},
+            {"role": "assistant", "content": first.choices[0].message.content},
+            {"role": "user", "content": [{"type": "text", "text": "那长兴县呢？"}]},
+        ],
+    )
+    assert (reply.choices[0].message.content or "").startswith("长兴县")
+
+
+def test_openai_endpoint_requires_the_key_when_set(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="wrong")
+    with pytest.raises(openai.AuthenticationError):
+        client.models.list()
+
+
+# -- Dify external knowledge ---------------------------------------------------------------
+
+
+def dify(base_url: str, body: dict[str, Any], token: str | None = "secret") -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.post(f"{base_url}/retrieval", json=body, headers=headers, timeout=30)
+
+
+def test_dify_retrieval_records(base_url: str) -> None:
+    body = {
+        "knowledge_id": DOC_ID,
+        "query": "人才公寓",
+        "retrieval_setting": {"top_k": 3, "score_threshold": 0.5},
+    }
+    response = dify(base_url, body)
+    assert response.status_code == 200
+    records = response.json()["records"]
+    assert 1 <= len(records) <= 3
+    assert records[0]["metadata"]["locator"] == "二/三/3"
+    assert "100万平方米人才公寓" in records[0]["content"]
+    assert all(r["score"] >= 0.5 and isinstance(r["metadata"], dict) for r in records)
+    assert all(value is not None for r in records for value in r["metadata"].values())
+
+
+def test_dify_threshold_and_all_documents(base_url: str) -> None:
+    body = {
+        "knowledge_id": "policyqa",
+        "query": "人才公寓",
+        "retrieval_setting": {"top_k": 5, "score_threshold": 0.999},
+    }
+    assert dify(base_url, body).json() == {"records": []}
+
+
+@pytest.mark.parametrize(
+    ("token", "knowledge_id", "status", "code"),
+    [
+        (None, DOC_ID, 403, 1001),
+        ("", DOC_ID, 403, 1001),
+        ("wrong", DOC_ID, 403, 1002),
+        ("secret", "nope", 404, 2001),
+    ],
+)
+def test_dify_errors(base_url: str, token: str | None, knowledge_id: str, status: int, code: int) -> None:
+    body = {
+        "knowledge_id": knowledge_id,
+        "query": "人才",
+        "retrieval_setting": {"top_k": 3, "score_threshold": 0},
+    }
+    response = dify(base_url, body, token)
+    assert response.status_code == status
+    assert response.json()["error_code"] == code
+
+
+# -- concurrency ---------------------------------------------------------------------------
+
+
+def test_many_concurrent_requests_get_the_sequential_answers(base_url: str) -> None:
+    questions = [
+        "人才公寓计划建设多少平方米？",
+        "德清县的发展定位是什么？",
+        "市交通运输局牵头哪些事项？",
+        "今天天气怎么样？",
+    ] * 10
+    with httpx.Client(timeout=60) as http:
+        expected = {
+            q: http.post(f"{base_url}/api/ask", json={"question": q}).json()["answer"] for q in set(questions)
+        }
+
+        def ask(question: str) -> tuple[int, str, str]:
+            response = http.post(f"{base_url}/api/ask", json={"question": question})
+            return response.status_code, question, response.json()["answer"]
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            results = list(pool.map(ask, questions))
+    assert all(status == 200 for status, _, _ in results)
+    assert all(answer == expected[question] for _, question, answer in results)
+
+
+# -- LLM mode against a small OpenAI-compatible server -------------------------------------
+
+
+def fake_llm() -> FastAPI:
+    """Replies chosen by the requested model name."""
+    app = FastAPI()
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/chat/completions")
+    async def complete(request: Request) -> Any:
+        body = await request.json()
+        prompt = body["messages"][-1]["content"]
+        model = body["model"]
+        if model == "error":
+            from fastapi.responses import JSONResponse
+
+            return JSONResponse({"error": {"message": "boom"}}, status_code=500)
+        if model == "slow":
+            import asyncio
+
+            await asyncio.sleep(3)
+        content = {
+            "cites": "根据条款，统筹安排建设100万平方米人才公寓［二（三）3］，另见［九（九）9］。",
+            "silent": "人才公寓建设100万平方米。",
+        }.get(model, "x［二（三）3］")
+        assert "［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市" in prompt
+        return {
+            "id": "c1",
+            "object": "chat.completion",
+            "created": 0,
+            "model": model,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def llm_url() -> Iterator[str]:
+    with running(fake_llm()) as url:
+        yield f"{url}/v1"
+
+
+def llm_answerer(answerer: Answerer, url: str, model: str, timeout: float = 10) -> Answerer:
+    return Answerer(
+        answerer.searcher, answerer.lexicon, AbstentionModel.load(), LLMAnswerer(url, model, "k", timeout)
+    )
+
+
+def test_llm_answer_keeps_only_known_citations(
+    answerer: Answerer, llm_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    answer = llm_answerer(answerer, llm_url, "cites").ask("人才公寓计划建设多少平方米？", mode="llm")
+    assert answer.mode == "llm"
+    assert answer.answer == "根据条款，统筹安排建设100万平方米人才公寓［二（三）3］，另见。"
+    assert [c.locator for c in answer.citations] == ["二/三/3"]
+    assert "九（九）9" in caplog.text
+
+
+@pytest.mark.parametrize(("model", "timeout"), [("error", 10.0), ("slow", 1.0), ("silent", 10.0)])
+def test_llm_failure_falls_back_to_extractive(
+    answerer: Answerer, llm_url: str, model: str, timeout: float
+) -> None:
+    answer = llm_answerer(answerer, llm_url, model, timeout).ask("人才公寓计划建设多少平方米？", mode="llm")
+    assert answer.mode == "extractive"
+    assert "摘录模式" in (answer.notice or "")
+    assert "100万平方米" in answer.answer
+
+
+def test_slow_llm_does_not_block_the_event_loop(
+    index_settings: Settings, answerer: Answerer, llm_url: str
+) -> None:
+    app = create_app(index_settings, llm_answerer(answerer, llm_url, "slow", 5))
+    with running(app) as url, ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(
+            httpx.post,
+            f"{url}/api/ask",
+            json={"question": "人才公寓计划建设多少平方米？", "mode": "llm"},
+            timeout=30,
+        )
+        time.sleep(0.5)
+        started = time.perf_counter()
+        assert httpx.get(f"{url}/healthz", timeout=5).status_code == 200
+        assert time.perf_counter() - started < 0.5
+        assert not slow.done()
+        assert slow.result().json()["mode"] == "llm"
+
+
+# -- the real command ---------------------------------------------------------------------
+
+
+def test_policyqa_serve_end_to_end(private_settings: Settings) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "POLICYQA_CORPUS_DIR": str(private_settings.corpus_dir),
+        "POLICYQA_INDEX_DIR": str(private_settings.index_dir),
+    }
+    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            time.sleep(0.2)
+        else:
+            pytest.fail("policyqa serve did not become ready")
+        body = httpx.post(
+            f"{base}/api/ask", json={"question": "人才公寓计划建设多少平方米？"}, timeout=30
+        ).json()
+        assert "100万平方米" in body["answer"]
+        assert body["citations"][0]["locator"] == "二/三/3"
+        assert (private_settings.index_dir / "current" / "manifest.json").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
