@@ -8,14 +8,13 @@ Dify's codes: 1001 malformed Authorization header, 1002 authorization failed (bo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.state import ServiceState, get_answerer, get_state
-from assistant.answer import Answerer
+from api.state import AnswererDep, StateDep
 from assistant.chunk import BREADCRUMB_SEPARATOR
 from assistant.markers import marker
 
@@ -42,9 +41,9 @@ def dify_error(status: int, code: int, message: str) -> JSONResponse:
 @router.post("/retrieval")
 def retrieval(
     request: RetrievalRequest,
-    authorization: str | None = Header(default=None),
-    state: ServiceState = Depends(get_state),
-    answerer: Answerer = Depends(get_answerer),
+    state: StateDep,
+    answerer: AnswererDep,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     """按 Dify 外部知识库协议返回相关条款。"""
     scheme, _, token = (authorization or "").partition(" ")

@@ -11,16 +11,16 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import ApiError
 from api.schemas import CitationOut, ErrorResponse
-from api.state import ServiceState, get_answerer, get_state
-from assistant.answer import Answer, Answerer
+from api.state import AnswererDep, ServiceState, StateDep
+from assistant.answer import Answer
 from assistant.followup import Turn
 
 router = APIRouter(tags=["OpenAI 兼容"])
@@ -107,9 +107,9 @@ def _stream(answer: Answer, completion_id: str, created: int) -> Iterator[str]:
 @router.post("/v1/chat/completions", responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 def chat_completions(
     request: ChatRequest,
-    authorization: str | None = Header(default=None),
-    state: ServiceState = Depends(get_state),
-    answerer: Answerer = Depends(get_answerer),
+    state: StateDep,
+    answerer: AnswererDep,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> Any:
     """OpenAI Chat Completions（支持 stream）。"""
     check_bearer(state, authorization)
@@ -140,9 +140,7 @@ def chat_completions(
 
 
 @router.get("/v1/models")
-def models(
-    authorization: str | None = Header(default=None), state: ServiceState = Depends(get_state)
-) -> dict[str, Any]:
+def models(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """可用模型列表（只有 policyqa）。"""
     check_bearer(state, authorization)
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
@@ -22,7 +22,7 @@ from api.schemas import (
     SearchResponse,
     TocNode,
 )
-from api.state import ServiceState, get_answerer, get_state
+from api.state import AnswererDep, StateDep
 from assistant.answer import Answerer
 from assistant.document import outline, parent_locator
 from assistant.followup import Turn
@@ -43,7 +43,7 @@ def check_doc_ids(answerer: Answerer, doc_ids: Collection[str] | None) -> None:
 
 
 @router.post("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["问答"])
-def ask(request: AskRequest, answerer: Answerer = Depends(get_answerer)) -> AskResponse:
+def ask(request: AskRequest, answerer: AnswererDep) -> AskResponse:
     """回答一个问题，附条款引用。history 为此前的对话轮次。"""
     check_doc_ids(answerer, request.doc_ids)
     started = time.perf_counter()
@@ -58,7 +58,7 @@ def ask(request: AskRequest, answerer: Answerer = Depends(get_answerer)) -> AskR
 
 
 @router.post("/api/search", response_model=SearchResponse, responses=ERRORS, tags=["问答"])
-def search(request: SearchRequest, answerer: Answerer = Depends(get_answerer)) -> SearchResponse:
+def search(request: SearchRequest, answerer: AnswererDep) -> SearchResponse:
     """检索最相关的条款。"""
     check_doc_ids(answerer, request.doc_ids)
     hits = answerer.searcher.search(request.query, request.top_k, request.doc_ids)
@@ -66,7 +66,7 @@ def search(request: SearchRequest, answerer: Answerer = Depends(get_answerer)) -
 
 
 @router.get("/api/documents", response_model=DocumentsResponse, responses=ERRORS, tags=["文档"])
-def documents(answerer: Answerer = Depends(get_answerer)) -> DocumentsResponse:
+def documents(answerer: AnswererDep) -> DocumentsResponse:
     """所有文档及其目录。"""
     return DocumentsResponse(
         documents=[
@@ -84,7 +84,7 @@ def documents(answerer: Answerer = Depends(get_answerer)) -> DocumentsResponse:
 
 
 @router.get("/api/clauses/{doc_id}/{locator:path}", response_model=ClauseOut, responses=ERRORS, tags=["文档"])
-def clause(doc_id: str, locator: str, answerer: Answerer = Depends(get_answerer)) -> ClauseOut:
+def clause(doc_id: str, locator: str, answerer: AnswererDep) -> ClauseOut:
     """一个条款的全文、位置（breadcrumb）、上级和下级条目。"""
     document = answerer.documents.get(doc_id)
     if document is None:
@@ -114,7 +114,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", tags=["运维"], responses={503: {"model": ErrorResponse}})
-def readyz(state: ServiceState = Depends(get_state)) -> JSONResponse:
+def readyz(state: StateDep) -> JSONResponse:
     """索引加载完成后返回 200。"""
     if state.answerer is None:
         message = "索引不可用" if state.error else "索引加载中"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from api.errors import ApiError
 from assistant.answer import Answerer
@@ -54,3 +55,7 @@ def get_answerer(request: Request) -> Answerer:
             raise ApiError(503, "index_unavailable", "索引不可用，请联系管理员检查服务日志")
         raise ApiError(503, "loading", "服务正在加载索引，请稍后再试")
     return state.answerer
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]
