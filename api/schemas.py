@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -59,17 +60,7 @@ class CitationOut(BaseModel):
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
-        return cls(
-            doc_id=citation.doc_id,
-            locator=citation.locator,
-            label=citation.label,
-            breadcrumb=list(citation.breadcrumb),
-            text=citation.text,
-            lead_unit=citation.lead_unit,
-            score=round(citation.score, 6),
-            marker=citation.marker,
-            highlights=list(citation.highlights),
-        )
+        return cls.model_validate(citation, from_attributes=True)
 
 
 class AskResponse(BaseModel):
@@ -112,18 +103,7 @@ class HitOut(BaseModel):
 
     @classmethod
     def of(cls, hit: Hit) -> HitOut:
-        return cls(
-            doc_id=hit.doc_id,
-            locator=hit.locator,
-            label=hit.label,
-            breadcrumb=list(hit.breadcrumb),
-            text=hit.text,
-            best_chunk=hit.best_chunk,
-            lead_unit=hit.lead_unit,
-            score=round(hit.score, 6),
-            kind=hit.kind,
-            marker=marker(hit.locator),
-        )
+        return cls.model_validate({**asdict(hit), "marker": marker(hit.locator)})
 
 
 class SearchResponse(BaseModel):

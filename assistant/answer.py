@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 from assistant.abstain import AbstentionModel, Evidence, gather_evidence
@@ -51,6 +51,9 @@ class Citation:
     score: float
     marker: str
     highlights: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self), "breadcrumb": list(self.breadcrumb), "highlights": list(self.highlights)}
 
 
 @dataclass(frozen=True)

@@ -127,19 +127,7 @@ def ask(question: str, mode: str, as_json: bool) -> None:
                 "mode": answer.mode,
                 "kind": answer.kind,
                 "notice": answer.notice,
-                "citations": [
-                    {
-                        "doc_id": c.doc_id,
-                        "locator": c.locator,
-                        "label": c.label,
-                        "breadcrumb": list(c.breadcrumb),
-                        "text": c.text,
-                        "lead_unit": c.lead_unit,
-                        "score": round(c.score, 6),
-                        "marker": c.marker,
-                    }
-                    for c in answer.citations
-                ],
+                "citations": [c.to_json() for c in answer.citations],
             }
         )
         return

@@ -115,3 +115,20 @@ def test_bad_input_is_explained(
     assert result.returncode == code
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ask_json_gives_the_api_answer(cli_env: dict[str, str]) -> None:
+    result = run(["ask", "长三角未来食品产业园项目由哪个单位牵头？", "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["answer"] == "长三角未来食品产业园项目的牵头单位是南浔区［清单·三·7］。"
+    assert answer["citations"][0]["locator"] == "清单/三/7"
+    assert answer["abstained"] is False
+
+
+def test_ask_text_output_lists_citations(cli_env: dict[str, str]) -> None:
+    result = run(["ask", "人才公寓计划建设多少平方米？"], cli_env)
+    assert result.returncode == 0, result.stderr
+    first, citation = result.stdout.splitlines()[:2]
+    assert "100万平方米" in first
+    assert citation.strip() == "［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市"
