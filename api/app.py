@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import dify, openai_compat, routes
 from api.errors import BodySizeLimit, install_error_handlers
@@ -15,6 +19,7 @@ from assistant.answer import Answerer
 from assistant.settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
+STATIC_DIR = Path(__file__).with_name("static")
 
 
 def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
@@ -37,5 +42,11 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     app.include_router(routes.router)
     app.include_router(openai_compat.router)
     app.include_router(dify.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def chat_ui() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html")
+
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
     return app

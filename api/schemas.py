@@ -113,6 +113,7 @@ class SearchResponse(BaseModel):
 class TocNode(BaseModel):
     locator: str
     label: str
+    short_label: str
     kind: str
     is_clause: bool
     children: list[TocNode]
@@ -122,6 +123,7 @@ class TocNode(BaseModel):
         return cls(
             locator=node.locator,
             label=node.label,
+            short_label=node.short_label,
             kind=node.kind,
             is_clause=node.is_clause,
             children=[cls.of(child) for child in node.children],

@@ -122,6 +122,7 @@ class OutlineNode:
 
     locator: str
     label: str
+    short_label: str  # what a tree shows: the last breadcrumb item of a clause
     kind: str
     is_clause: bool
     children: tuple[OutlineNode, ...] = ()
@@ -147,6 +148,7 @@ def outline(document: ParsedDocument) -> tuple[OutlineNode, ...]:
     def node(locator: str) -> OutlineNode:
         element = entries[locator]
         kids = tuple(node(child) for child in children.get(locator, []))
-        return OutlineNode(locator, element.label, element.kind, isinstance(element, Clause), kids)
+        short = element.breadcrumb[-1] if isinstance(element, Clause) else element.label
+        return OutlineNode(locator, element.label, short, element.kind, isinstance(element, Clause), kids)
 
     return tuple(node(locator) for locator in children.get("", []))

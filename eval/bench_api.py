@@ -86,7 +86,12 @@ def main() -> None:
                 while time.monotonic() < stop:
                     started = time.perf_counter()
                     try:
-                        ok = own.post(f"{base}/api/ask", json={"question": questions[i % len(questions)]}).status_code == 200
+                        ok = (
+                            own.post(
+                                f"{base}/api/ask", json={"question": questions[i % len(questions)]}
+                            ).status_code
+                            == 200
+                        )
                     except httpx.HTTPError:
                         ok = False
                     elapsed = (time.perf_counter() - started) * 1000

@@ -1,0 +1,270 @@
+"use strict";
+// policyqa chat UI: plain browser JavaScript, no build step, no external libraries.
+
+const MARKER = /［([^［］\n]{1,40})］/g;
+const MAX_TURNS = 20;
+const state = { history: [] };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null) node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+async function api(path, options = {}) {
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new Error("无法连接服务器，请检查网络或稍后再试。");
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (error) {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && body.error && body.error.message;
+    throw new Error(message || `请求失败（${response.status}），请稍后再试。`);
+  }
+  return body;
+}
+
+function setStatus(text, kind = "") {
+  const status = $("status");
+  status.textContent = text;
+  status.className = `status ${kind}`.trim();
+}
+
+function deepLink(docId, locator) {
+  return `#/doc/${encodeURIComponent(docId)}/${locator.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+// ---- the clause panel -------------------------------------------------------------------
+
+function markHighlights(paragraph, highlights) {
+  const p = el("p");
+  let rest = paragraph;
+  while (rest) {
+    let best = null;
+    for (const sentence of highlights) {
+      const at = sentence ? rest.indexOf(sentence) : -1;
+      if (at >= 0 && (best === null || at < best.at)) best = { at, sentence };
+    }
+    if (best === null) {
+      p.append(rest);
+      break;
+    }
+    p.append(rest.slice(0, best.at), el("mark", {}, best.sentence));
+    rest = rest.slice(best.at + best.sentence.length);
+  }
+  return p;
+}
+
+async function openClause(docId, locator, highlights = []) {
+  const panel = $("panel");
+  try {
+    const clause = await api(`/api/clauses/${encodeURIComponent(docId)}/${locator.split("/").map(encodeURIComponent).join("/")}`);
+    $("panel-title").textContent = clause.label;
+    $("panel-breadcrumb").textContent = clause.breadcrumb.join(" › ");
+    const lead = $("panel-lead");
+    lead.hidden = !clause.lead_unit;
+    lead.textContent = clause.lead_unit ? `牵头单位：${clause.lead_unit}` : "";
+    const text = $("panel-text");
+    text.replaceChildren(...clause.paragraphs.map((p) => markHighlights(p, highlights)));
+    const link = deepLink(docId, clause.locator);
+    $("panel-link").setAttribute("href", link);
+    history.replaceState(null, "", link);
+    panel.hidden = false;
+    $("panel-close").focus();
+  } catch (error) {
+    setStatus(error.message, "error");
+  }
+}
+
+function closePanel() {
+  $("panel").hidden = true;
+  history.replaceState(null, "", location.pathname);
+}
+
+function openFromHash() {
+  const match = location.hash.match(/^#\/doc\/([^/]+)\/(.+)$/);
+  if (match) openClause(decodeURIComponent(match[1]), match[2].split("/").map(decodeURIComponent).join("/"));
+}
+
+// ---- conversation -----------------------------------------------------------------------
+
+function chip(citation) {
+  const label = citation.marker.slice(1, -1);
+  return el(
+    "button",
+    {
+      type: "button",
+      class: "chip",
+      title: citation.label,
+      "aria-label": `查看条款 ${citation.label}`,
+      onclick: () => openClause(citation.doc_id, citation.locator, citation.highlights || []),
+    },
+    label,
+  );
+}
+
+function answerText(answer) {
+  const byMarker = new Map(answer.citations.map((c) => [c.marker, c]));
+  const body = el("div", { class: "answer-text" });
+  let last = 0;
+  for (const found of answer.answer.matchAll(MARKER)) {
+    body.append(answer.answer.slice(last, found.index));
+    const citation = byMarker.get(found[0]);
+    body.append(citation ? chip(citation) : found[0]);
+    last = found.index + found[0].length;
+  }
+  body.append(answer.answer.slice(last));
+  return body;
+}
+
+function copyText(answer) {
+  if (answer.abstained || !answer.citations.length) return answer.answer;
+  const lines = answer.citations.map((c) => `${c.marker} ${c.label}`);
+  return `${answer.answer}\n\n参考条款：\n${lines.join("\n")}`;
+}
+
+async function copyAnswer(answer) {
+  const text = copyText(answer);
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (error) {
+    const area = el("textarea", { class: "visually-hidden" }, text);
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  setStatus("已复制回答及出处。");
+}
+
+function addMessage(role, content) {
+  $("starters").hidden = true;
+  const message = el("div", { class: `message ${role}` }, content);
+  $("messages").append(message);
+  message.scrollIntoView({ block: "nearest" });
+  return message;
+}
+
+function showAnswer(answer) {
+  const message = addMessage("assistant", answerText(answer));
+  if (answer.abstained) {
+    message.classList.add("abstained");
+    message.prepend(el("span", { class: "badge" }, "文件未涉及"), el("br"));
+  }
+  if (answer.notice) message.append(el("p", { class: "notice" }, answer.notice));
+  const tools = el("div", { class: "tools" });
+  tools.append(el("button", { type: "button", class: "copy", onclick: () => copyAnswer(answer) }, "复制回答"));
+  message.append(tools);
+}
+
+async function ask(question) {
+  const text = question.trim();
+  if (!text) {
+    setStatus("请输入问题。", "error");
+    return;
+  }
+  addMessage("user", text);
+  $("question").value = "";
+  $("send").disabled = true;
+  setStatus("正在查找答案", "loading");
+  try {
+    const answer = await api("/api/ask", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ question: text, history: state.history.slice(-MAX_TURNS) }),
+    });
+    showAnswer(answer);
+    state.history.push({ role: "user", content: text }, { role: "assistant", content: answer.answer });
+    setStatus("");
+  } catch (error) {
+    addMessage("assistant error", error.message);
+    setStatus(error.message, "error");
+  } finally {
+    $("send").disabled = false;
+    $("question").focus();
+  }
+}
+
+function newConversation() {
+  state.history = [];
+  for (const message of [...document.querySelectorAll("#messages .message")]) message.remove();
+  $("starters").hidden = false;
+  setStatus("");
+  $("question").focus();
+}
+
+// ---- document browser -------------------------------------------------------------------
+
+function tocList(docId, nodes) {
+  const list = el("ul");
+  for (const node of nodes) {
+    const item = el("li");
+    if (node.is_clause) {
+      const open = () => openClause(docId, node.locator);
+      item.append(el("button", { type: "button", class: "clause", title: node.label, onclick: open }, node.short_label));
+      if (node.children.length) item.append(tocList(docId, node.children));
+    } else {
+      item.append(el("details", { open: "" }, el("summary", {}, node.short_label), tocList(docId, node.children)));
+    }
+    list.append(item);
+  }
+  return list;
+}
+
+let tocLoaded = false;
+async function loadToc() {
+  if (tocLoaded) return;
+  try {
+    const { documents } = await api("/api/documents");
+    $("toc").replaceChildren(...documents.flatMap((d) => [el("h3", {}, d.title), tocList(d.doc_id, d.toc)]));
+    tocLoaded = true;
+  } catch (error) {
+    $("toc").replaceChildren(el("p", { class: "status error" }, error.message));
+  }
+}
+
+function showView(name) {
+  const browsing = name === "browse";
+  $("chat-view").hidden = browsing;
+  $("browse-view").hidden = !browsing;
+  $("tab-chat").setAttribute("aria-pressed", String(!browsing));
+  $("tab-browse").setAttribute("aria-pressed", String(browsing));
+  if (browsing) loadToc();
+}
+
+// ---- wiring -----------------------------------------------------------------------------
+
+$("ask-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  ask($("question").value);
+});
+$("question").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    ask($("question").value);
+  }
+});
+$("new-chat").addEventListener("click", newConversation);
+$("panel-close").addEventListener("click", closePanel);
+$("tab-chat").addEventListener("click", () => showView("chat"));
+$("tab-browse").addEventListener("click", () => showView("browse"));
+for (const starter of document.querySelectorAll(".starter")) {
+  starter.addEventListener("click", () => ask(starter.textContent));
+}
+window.addEventListener("hashchange", openFromHash);
+openFromHash();
