@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import dify, openai_compat, routes
+from api import dify, fit, openai_compat, routes
 from api.errors import BodySizeLimit, install_error_handlers
 from api.state import ServiceState
 from assistant import __version__
@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     app.include_router(routes.router)
     app.include_router(openai_compat.router)
     app.include_router(dify.router)
+    app.include_router(fit.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

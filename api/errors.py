@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 FIELD_NAMES = {
     "question": "问题",
     "query": "查询",
+    "profile": "企业描述",
+    "district": "区县",
+    "industry": "产业",
     "history": "对话历史",
     "top_k": "top_k",
     "mode": "mode",

@@ -12,7 +12,8 @@ from fastapi import Depends, Request
 from api.errors import ApiError
 from assistant.answer import Answerer
 from assistant.errors import PolicyQAError
-from assistant.service import load_answerer
+from assistant.fit import FitMatcher
+from assistant.service import load_answerer, load_fit_matcher
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,13 +23,16 @@ log = logging.getLogger(__name__)
 class ServiceState:
     settings: Settings
     answerer: Answerer | None = None
+    fit: FitMatcher | None = None
     error: str | None = None
     ready: threading.Event = field(default_factory=threading.Event)
 
     def load(self) -> None:
         """Build or load the index; /readyz turns 200 when this is done."""
         try:
-            self.answerer = load_answerer(self.settings, progress=False)
+            answerer = self.answerer or load_answerer(self.settings, progress=False)
+            self.fit = load_fit_matcher(self.settings, answerer)
+            self.answerer = answerer
         except PolicyQAError as exc:
             self.error = str(exc)
             log.error("could not load the index: %s", exc)
@@ -39,7 +43,7 @@ class ServiceState:
         if self.answerer is None:
             threading.Thread(target=self.load, name="policyqa-load", daemon=True).start()
         else:
-            self.ready.set()
+            self.load()
 
 
 def get_state(request: Request) -> ServiceState:
@@ -57,5 +61,14 @@ def get_answerer(request: Request) -> Answerer:
     return state.answerer
 
 
+def get_fit(request: Request) -> FitMatcher:
+    get_answerer(request)  # the same 503s while loading
+    fit = get_state(request).fit
+    if fit is None:
+        raise ApiError(503, "loading", "服务正在加载索引，请稍后再试")
+    return fit
+
+
 StateDep = Annotated[ServiceState, Depends(get_state)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
+FitDep = Annotated[FitMatcher, Depends(get_fit)]

@@ -139,6 +139,38 @@ def ask(question: str, mode: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("profile")
+@click.option("--district", default="", help="区县, if not in the profile text.")
+@click.option("--industry", default="", help="产业, if not in the profile text.")
+@click.option("--top-k", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the /api/fit JSON.")
+@click.option("--markdown", is_flag=True, help="Print a Markdown report.")
+@_reports_errors
+def fit(profile: str, district: str, industry: str, top_k: int, as_json: bool, markdown: bool) -> None:
+    """Which clauses concern an enterprise described by PROFILE, and who leads them."""
+    from assistant.fit_report import fit_to_json, fit_to_markdown, grouped
+    from assistant.service import load_answerer, load_fit_matcher
+
+    if not profile.strip():
+        raise click.UsageError("PROFILE is empty")
+    settings = _settings()
+    answerer = load_answerer(settings, progress=not (as_json or markdown))
+    result = load_fit_matcher(settings, answerer).fit(profile, district, industry, top_k)
+    if as_json:
+        _print_json(fit_to_json(result))
+    elif markdown:
+        title = "》《".join(doc.meta.title for doc in answerer.documents.values())
+        click.echo(fit_to_markdown(result, title), nl=False)
+    else:
+        click.echo(result.summary)
+        for theme, matches in grouped(result.matches):
+            click.echo(f"[{theme}]")
+            for match in matches:
+                lead = f"  牵头单位：{match.lead_unit}" if match.lead_unit else ""
+                click.echo(f"  {match.level} [{match.locator}] {match.label}{lead}")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @_reports_errors

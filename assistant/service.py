@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
 from assistant.embed import load_embedder
+from assistant.fit import FitMatcher, load_vocabulary
 from assistant.index import open_index
 from assistant.lexicon import build_lexicon
 from assistant.llm import LLMAnswerer
@@ -26,3 +27,8 @@ def load_answerer(settings: Settings, progress: bool = True) -> Answerer:
             settings.llm_base_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout
         )
     return Answerer(searcher, lexicon, AbstentionModel.load(), llm)
+
+
+def load_fit_matcher(settings: Settings, answerer: Answerer) -> FitMatcher:
+    """Policy fit over the same index, with the curated vocabulary of the corpus."""
+    return FitMatcher(answerer, load_vocabulary(settings.corpus_dir, answerer.lexicon.places))

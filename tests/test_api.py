@@ -227,3 +227,19 @@ _FIELDS = st.fixed_dictionaries(
 def test_no_input_produces_a_500(client: TestClient, path: str, body: object) -> None:
     response = client.post(path, json=body, headers={"Authorization": "Bearer k"})
     assert response.status_code < 500, response.text
+
+
+def test_fit_endpoint(client: TestClient) -> None:
+    body = client.post("/api/fit", json={"profile": "我们是一家做预制菜的食品企业", "top_k": 5}).json()
+    assert body["profile_terms"]["industries"] == ["未来食品"]
+    assert body["matches"][0]["locator"] == "清单/三/7"
+    assert body["matches"][0]["lead_unit"] == "南浔区"
+    assert len(body["matches"]) == 5
+    assert body["summary"]
+
+
+@pytest.mark.parametrize("body", [{"profile": ""}, {"profile": "  "}, {}, {"profile": "x", "top_k": 0}])
+def test_fit_rejects_empty_profile(client: TestClient, body: dict[str, object]) -> None:
+    response = client.post("/api/fit", json=body)
+    assert response.status_code == 422
+    assert CHINESE.search(response.json()["error"]["message"])

@@ -132,3 +132,13 @@ def test_ask_text_output_lists_citations(cli_env: dict[str, str]) -> None:
     first, citation = result.stdout.splitlines()[:2]
     assert "100万平方米" in first
     assert citation.strip() == "［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市"
+
+
+def test_fit_markdown_report(cli_env: dict[str, str]) -> None:
+    result = run(["fit", "我们是南浔区的一家半导体材料企业，主要生产光刻胶", "--markdown"], cli_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# 政策匹配报告")
+    assert (
+        "### 【高】重大事项清单 三、重大工程项目 6. 长三角泛半导体新材料产业园项目 ［清单·三·6］"
+        in result.stdout
+    )

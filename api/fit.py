@@ -1,0 +1,36 @@
+"""Policy fit for enterprises: POST /api/fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, field_validator
+
+from api.schemas import ErrorResponse
+from api.state import FitDep
+from assistant.fit_report import fit_to_json
+
+router = APIRouter(tags=["政策匹配"])
+
+
+class FitRequest(BaseModel):
+    profile: str = Field(min_length=1, max_length=2000, description="企业自述：做什么、在哪里、需要什么")
+    district: str = Field(default="", max_length=50)
+    industry: str = Field(default="", max_length=100)
+    top_k: int = Field(default=10, ge=1, le=50)
+
+    @field_validator("profile")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("不能为空")
+        return value.strip()
+
+
+@router.post("/api/fit", responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
+def fit(request: FitRequest, matcher: FitDep) -> Any:
+    """企业描述 → 相关条款（分主题、附匹配原因、牵头单位和相关重大项目）。"""
+    result = matcher.fit(request.profile, request.district, request.industry, request.top_k)
+    return JSONResponse(fit_to_json(result))
