@@ -180,3 +180,34 @@ def test_focus_is_visible(page: Page) -> None:
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+def test_policy_fit_tab(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("button", name="政策匹配").click()
+    page.get_by_label("企业描述（做什么、在哪里、需要什么）").fill("我们是南浔区的一家半导体材料企业，主要生产光刻胶")
+    page.get_by_role("button", name="查找相关条款").click()
+    group = page.locator(".fit-group").first
+    expect(group.locator("h3")).to_have_text("半导体及光电", timeout=30000)
+    first = group.locator(".fit-match").first
+    expect(first.locator(".level")).to_have_text("高")
+    expect(first).to_contain_text("牵头单位：南浔区")
+    expect(first).to_contain_text("匹配原因：南浔区")
+    first.locator(".chip").click()
+    expect(page.locator("#panel-title")).to_have_text("重大事项清单 三、重大工程项目 6. 长三角泛半导体新材料产业园项目")
+    screenshot(page, "desktop-fit.png")
+
+
+def test_policy_fit_empty_and_phone_width(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, base_url=base_url, locale="zh-CN")
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_role("button", name="政策匹配").click()
+    page.get_by_role("button", name="查找相关条款").click()
+    expect(page.locator("#fit-status")).to_have_text("请先描述您的企业。")
+    page.get_by_label("企业描述（做什么、在哪里、需要什么）").fill("做预制菜的食品企业")
+    page.get_by_role("button", name="查找相关条款").click()
+    expect(page.locator(".fit-match").first).to_contain_text("长三角未来食品产业园项目", timeout=30000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "phone-375-fit.png")
+    context.close()

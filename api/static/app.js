@@ -238,13 +238,76 @@ async function loadToc() {
   }
 }
 
+// ---- policy fit ---------------------------------------------------------------------------
+
+function fitMatch(match) {
+  const reasons = match.reasons.map((r) => `${r.term}（${r.words.join("、")}）`).join("；");
+  const card = el(
+    "article",
+    { class: "fit-match" },
+    el("h4", {}, el("span", { class: `level level-${match.level}` }, match.level), match.label, " ", chip(match)),
+  );
+  if (match.lead_unit) card.append(el("p", {}, `牵头单位：${match.lead_unit}`));
+  if (reasons) card.append(el("p", {}, `匹配原因：${reasons}`));
+  for (const [label, items] of [["支持内容", match.support], ["条件", match.conditions]]) {
+    if (items.length) card.append(el("p", {}, `${label}：${items.join(" ")}`));
+  }
+  if (match.excerpt) card.append(el("p", { class: "excerpt" }, match.excerpt));
+  if (match.related.length) {
+    card.append(el("p", {}, `相关重大项目：${match.related.map((r) => `${r.label}（${r.lead_unit}）`).join("；")}`));
+  }
+  return card;
+}
+
+function showFit(result) {
+  const terms = result.profile_terms;
+  const named = [...terms.districts, ...terms.industries, ...terms.needs].join("、") || "（未识别）";
+  const parts = [el("div", { class: "fit-summary" }, el("p", {}, `识别出的关键词：${named}`), el("p", {}, result.summary))];
+  const groups = new Map();
+  for (const match of result.matches) {
+    if (!groups.has(match.theme)) groups.set(match.theme, []);
+    groups.get(match.theme).push(match);
+  }
+  for (const [theme, matches] of groups) {
+    parts.push(el("section", { class: "fit-group" }, el("h3", {}, theme), ...matches.map(fitMatch)));
+  }
+  $("fit-results").replaceChildren(...parts);
+}
+
+async function runFit() {
+  const profile = $("fit-profile").value.trim();
+  const status = $("fit-status");
+  if (!profile) {
+    status.textContent = "请先描述您的企业。";
+    status.className = "status error";
+    return;
+  }
+  $("fit-send").disabled = true;
+  status.textContent = "正在匹配";
+  status.className = "status loading";
+  try {
+    const result = await api("/api/fit", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ profile, district: $("fit-district").value.trim(), industry: $("fit-industry").value.trim() }),
+    });
+    showFit(result);
+    status.textContent = "";
+    status.className = "status";
+  } catch (error) {
+    status.textContent = error.message;
+    status.className = "status error";
+  } finally {
+    $("fit-send").disabled = false;
+  }
+}
+
 function showView(name) {
-  const browsing = name === "browse";
-  $("chat-view").hidden = browsing;
-  $("browse-view").hidden = !browsing;
-  $("tab-chat").setAttribute("aria-pressed", String(!browsing));
-  $("tab-browse").setAttribute("aria-pressed", String(browsing));
-  if (browsing) loadToc();
+  for (const view of ["chat", "fit", "browse"]) {
+    $(`${view}-view`).hidden = view !== name;
+    $(`tab-${view}`).setAttribute("aria-pressed", String(view === name));
+  }
+  if (name === "browse") loadToc();
 }
 
 // ---- wiring -----------------------------------------------------------------------------
@@ -263,6 +326,11 @@ $("new-chat").addEventListener("click", newConversation);
 $("panel-close").addEventListener("click", closePanel);
 $("tab-chat").addEventListener("click", () => showView("chat"));
 $("tab-browse").addEventListener("click", () => showView("browse"));
+$("tab-fit").addEventListener("click", () => showView("fit"));
+$("fit-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  runFit();
+});
 for (const starter of document.querySelectorAll(".starter")) {
   starter.addEventListener("click", () => ask(starter.textContent));
 }
