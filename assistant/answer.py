@@ -16,7 +16,7 @@ from typing import Literal
 
 from assistant.abstain import AbstentionModel, Evidence, gather_evidence
 from assistant.document import Clause, ParsedDocument
-from assistant.extract import TermWeights, best_excerpts, overlap
+from assistant.extract import Excerpt, TermWeights, asks_quantity, best_excerpts, overlap
 from assistant.followup import Turn, standalone_question
 from assistant.intent import Intent, Kind, MetaField, classify
 from assistant.lexicon import Lexicon, unit_parts
@@ -34,6 +34,7 @@ _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五
 _DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
 _PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千]+[个项家所座条类场批万亿]")
 _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
 
@@ -294,17 +295,29 @@ class Answerer:
         top_texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in retrieval.hits[:RELATED_LIMIT]]
         return retrieval, gather_evidence(retrieval.dense, tokens, top_texts, self.weights)
 
+    def excerpts(self, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
+        """What an extractive answer would quote from the best two clauses."""
+        tokens = self.searcher.index.tokenizer.tokens(question)
+        candidates = [
+            (h.doc_id, h.locator, h.text, h.best_chunk, self.clauses[(h.doc_id, h.locator)].title)
+            for h in hits[:2]
+        ]
+        return best_excerpts(question, tokens, self.weights, candidates)
+
+    @staticmethod
+    def figure_missing(question: str, excerpts: Sequence[Excerpt]) -> bool:
+        """A question asking how many or when, whose quotes state no figure, is not answered."""
+        return asks_quantity(question) and not any(_FIGURE.search(e.quote) for e in excerpts)
+
     def _fact(self, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
         retrieval, evidence = self.evidence(question, top_k, doc_ids)
         hits = retrieval.hits
         tokens = self.searcher.index.tokenizer.tokens(question)
         if not hits or self.abstention.abstains(evidence):
             return self._abstain(question, hits)
-        candidates = [
-            (h.doc_id, h.locator, h.text, h.best_chunk, self.clauses[(h.doc_id, h.locator)].title)
-            for h in hits[:2]
-        ]
-        excerpts = best_excerpts(question, tokens, self.weights, candidates)
+        excerpts = self.excerpts(question, hits)
+        if self.figure_missing(question, excerpts):
+            return self._abstain(question, hits)
         by_locator = {(h.doc_id, h.locator): h for h in hits}
         quotes: dict[tuple[str, str], list[str]] = {}
         highlights: dict[tuple[str, str], list[str]] = {}

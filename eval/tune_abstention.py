@@ -5,7 +5,8 @@
 A logistic regression on the retrieval signals (assistant/abstain.py) separates the
 answerable fact questions of the gold set from the unanswerable ones. The threshold is
 the one that abstains on most unanswerable questions while wrongly abstaining on at most
-5% of answerable ones. Leave-one-out figures are printed beside the training figures.
+5% of answerable ones, counting the answerer's own figure check (a 多少/几/何时 question
+whose quotes state no figure is turned down before the model is asked). Leave-one-out figures are printed beside the training figures.
 """
 
 from __future__ import annotations
@@ -67,10 +68,17 @@ def main() -> None:
     args = parser.parse_args()
     answerer = load_answerer(get_settings(), progress=False)
     items = [i for i in load_gold() if i.type in (*FACT_TYPES, "unanswerable")]
-    x = np.array([answerer.evidence(i.question)[1].features() for i in items])
+    rows = []
+    for item in items:
+        retrieval, evidence = answerer.evidence(item.question)
+        missing = answerer.figure_missing(item.question, answerer.excerpts(item.question, retrieval.hits))
+        rows.append((evidence.features(), missing))
+    x = np.array([features for features, _ in rows])
+    figure_missing = np.array([missing for _, missing in rows])
     y = np.array([1.0 if i.type in FACT_TYPES else 0.0 for i in items])
     w, b = fit_logistic(x, y)
-    p = probabilities(x, w, b)
+    # Questions the figure check already turns down need no help from the model.
+    p = np.where(figure_missing, 0.0, probabilities(x, w, b))
     t = pick_threshold(p, y)
     print(
         f"{int(y.sum())} answerable, {int((1 - y).sum())} unanswerable; weights {np.round(w, 3)}, bias {b:.3f}, threshold {t:.2f}"
@@ -80,7 +88,7 @@ def main() -> None:
     for k in range(len(y)):
         keep = np.arange(len(y)) != k
         wk, bk = fit_logistic(x[keep], y[keep])
-        loo[k] = probabilities(x[k : k + 1], wk, bk)[0]
+        loo[k] = 0.0 if figure_missing[k] else probabilities(x[k : k + 1], wk, bk)[0]
     report("leave-one-out", loo, y, t)
     if not args.dry_run:
         AbstentionModel(tuple(float(v) for v in w), float(b), t).save()
