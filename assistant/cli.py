@@ -170,6 +170,15 @@ def fit(profile: str, district: str, industry: str, top_k: int, as_json: bool, m
                 click.echo(f"  {match.level} [{match.locator}] {match.label}{lead}")
 
 
+def _register_eval() -> None:
+    """`policyqa eval` lives in the eval package, which is only there in a source checkout."""
+    try:
+        from eval.run import main as eval_command
+    except ImportError:
+        return
+    main.add_command(eval_command)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -212,6 +221,8 @@ def clauses(as_json: bool) -> None:
         lead = f"  [牵头单位：{record['lead_unit']}]" if record["lead_unit"] else ""
         click.echo(f"{record['doc_id']}  {record['locator']}  {record['label']}{lead}")
 
+
+_register_eval()
 
 if __name__ == "__main__":
     main()

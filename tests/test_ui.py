@@ -185,7 +185,9 @@ def test_focus_is_visible(page: Page) -> None:
 def test_policy_fit_tab(page: Page) -> None:
     page.goto("/")
     page.get_by_role("button", name="政策匹配").click()
-    page.get_by_label("企业描述（做什么、在哪里、需要什么）").fill("我们是南浔区的一家半导体材料企业，主要生产光刻胶")
+    page.get_by_label("企业描述（做什么、在哪里、需要什么）").fill(
+        "我们是南浔区的一家半导体材料企业，主要生产光刻胶"
+    )
     page.get_by_role("button", name="查找相关条款").click()
     group = page.locator(".fit-group").first
     expect(group.locator("h3")).to_have_text("半导体及光电", timeout=30000)
@@ -194,7 +196,9 @@ def test_policy_fit_tab(page: Page) -> None:
     expect(first).to_contain_text("牵头单位：南浔区")
     expect(first).to_contain_text("匹配原因：南浔区")
     first.locator(".chip").click()
-    expect(page.locator("#panel-title")).to_have_text("重大事项清单 三、重大工程项目 6. 长三角泛半导体新材料产业园项目")
+    expect(page.locator("#panel-title")).to_have_text(
+        "重大事项清单 三、重大工程项目 6. 长三角泛半导体新材料产业园项目"
+    )
     screenshot(page, "desktop-fit.png")
 
 
