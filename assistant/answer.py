@@ -34,7 +34,10 @@ _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五
 _DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
 _PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
-_FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千]+[个项家所座条类场批万亿]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_CHINESE_FIGURE = re.compile(r"[一二三四五六七八九十两百千]+[个项家所座条类场批]")
+_MONEY_QUESTION = re.compile(r"多少钱|价格|票价|费用|金额|多少元|(补贴|奖励|资助|资金)(是)?多少")
+_MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
 
@@ -306,8 +309,18 @@ class Answerer:
 
     @staticmethod
     def figure_missing(question: str, excerpts: Sequence[Excerpt]) -> bool:
-        """A question asking how many or when, whose quotes state no figure, is not answered."""
-        return asks_quantity(question) and not any(_FIGURE.search(e.quote) for e in excerpts)
+        """A how-many / when / how-much question whose quotes state no such figure is not answered.
+
+        Figures the question itself contains (2024年…) do not count, and a question about
+        money needs an amount in 元.
+        """
+        if not asks_quantity(question):
+            return False
+        quote = "".join(e.quote for e in excerpts)
+        if _MONEY_QUESTION.search(question):
+            return not _MONEY.search(quote)
+        asked = set(_NUMBER.findall(question))
+        return not (set(_NUMBER.findall(quote)) - asked or _CHINESE_FIGURE.search(quote))
 
     def _fact(self, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
         retrieval, evidence = self.evidence(question, top_k, doc_ids)

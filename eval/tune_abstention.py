@@ -4,8 +4,8 @@
 
 A logistic regression on the retrieval signals (assistant/abstain.py) separates the
 answerable fact questions of the gold set from the unanswerable ones. The threshold is
-the one that abstains on most unanswerable questions while wrongly abstaining on at most
-5% of answerable ones, counting the answerer's own figure check (a 多少/几/何时 question
+the one with the best balanced accuracy among those wrongly abstaining on at most 5% of
+answerable ones, counting the answerer's own figure check (a 多少/几/何时 question
 whose quotes state no figure is turned down before the model is asked). Leave-one-out figures are printed beside the training figures.
 """
 
@@ -43,11 +43,14 @@ def probabilities(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
 
 
 def pick_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The highest threshold whose wrong abstentions on answerable items stay within bounds."""
-    best = 0.0
+    """The threshold with the best balanced accuracy among those whose wrong abstentions on
+    answerable items stay within bounds (ties: the lowest, which abstains least)."""
+    best, best_score = 0.0, -1.0
     for t in np.linspace(0.01, 0.99, 99):
-        if np.mean(p[y == 1] < t) <= MAX_WRONG_ABSTENTION:
-            best = float(t)
+        wrong = float(np.mean(p[y == 1] < t))
+        recall = float(np.mean(p[y == 0] < t))
+        if wrong <= MAX_WRONG_ABSTENTION and recall + (1 - wrong) > best_score + 1e-9:
+            best, best_score = float(t), recall + (1 - wrong)
     return best
 
 
