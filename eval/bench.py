@@ -20,7 +20,9 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import bm25s
 import faiss
@@ -36,15 +38,16 @@ from eval.gold import load_gold
 from eval.report import REPORTS_DIR
 
 QUERY_EMBEDDING_MS_KEY = "query embedding"
+T = TypeVar("T")
 
 
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def timed(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
     started = time.perf_counter()
     result = fn(*args, **kwargs)
     return result, time.perf_counter() - started
 
 
-def latencies(fn, inputs) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def latencies(fn: Callable[[Any], object], inputs: Iterable[Any]) -> tuple[float, float]:
     values = []
     for item in inputs:
         started = time.perf_counter()
@@ -83,8 +86,8 @@ def scale_row(
     real: np.ndarray,
     queries: np.ndarray,
     query_tokens: list[list[str]],
-    tokenize,
-) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    tokenize: Callable[[str], list[str]],
+) -> dict[str, float]:
     corpus = synthetic_texts(texts, factor)
     vectors = synthetic_vectors(real, factor)
     flat = faiss.IndexFlatIP(vectors.shape[1])
