@@ -136,7 +136,7 @@ class Searcher:
             dense = {i: s for i, s in dense.items() if self._doc_of_chunk[i] in allowed}
             sparse = {i: s for i, s in sparse.items() if self._doc_of_chunk[i] in allowed}
         if self.fusion == "rrf":
-            rankings = [sorted(scores, key=lambda i, s=scores: -s[i]) for scores in (dense, sparse)]  # type: ignore[misc]
+            rankings = [sorted(scores, key=scores.__getitem__, reverse=True) for scores in (dense, sparse)]
             best_possible = len(rankings) / (self.rrf_k + 1)
             fused = {i: value / best_possible for i, value in rrf_fuse(rankings, self.rrf_k).items()}
         else:

@@ -11,11 +11,14 @@ with a diff against the committed baseline (baseline.json).
 
 from __future__ import annotations
 
+import os
+import platform
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -162,13 +165,18 @@ def _rates(t: AnswerTotals) -> dict[str, float]:
     return rates
 
 
+def ranker_of(searcher: Searcher) -> Ranker:
+    """The searcher's clause locators for a query, best first (the top 10)."""
+    return lambda query: [hit.locator for hit in searcher.search(query, top_k=10)]
+
+
 def searchers(answerer: Answerer, configs: Sequence[str]) -> dict[str, Ranker]:
     base = answerer.searcher
     rankers: dict[str, Ranker] = {}
     for name in configs:
         fusion, weight = CONFIGS[name]
         searcher = Searcher(base.index, base.embedder, fusion=fusion, rrf_k=base.rrf_k, dense_weight=weight)  # type: ignore[arg-type]
-        rankers[name] = lambda q, s=searcher: [h.locator for h in s.search(q, top_k=10)]  # type: ignore[misc]
+        rankers[name] = ranker_of(searcher)
     return rankers
 
 
@@ -205,11 +213,6 @@ def run_evaluation(
     fit_gold: Path | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, as one JSON-ready dict."""
-    import os
-    import platform
-    from collections import Counter
-    from datetime import UTC, datetime
-
     rankers = searchers(answerer, configs) | (extra_rankers or {})
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -15,7 +15,7 @@ from assistant.service import load_answerer, load_fit_matcher
 from assistant.settings import Settings, get_settings
 from eval.baseline_langchain import LangChainBaseline
 from eval.gold import GOLD_FILE, load_gold
-from eval.harness import CONFIGS, Ranker, run_evaluation
+from eval.harness import CONFIGS, Ranker, ranker_of, run_evaluation
 from eval.report import REPORTS_DIR, write
 
 
@@ -35,7 +35,7 @@ def minilm_rankers(settings: Settings) -> dict[str, Ranker]:
     rankers: dict[str, Ranker] = {}
     for name, (fusion, weight) in (("minilm-dense", ("weighted", 1.0)), ("minilm-hybrid", ("rrf", 0.5))):
         searcher = Searcher(index, embedder, fusion=fusion, rrf_k=settings.rrf_k, dense_weight=weight)  # type: ignore[arg-type]
-        rankers[name] = lambda q, s=searcher: [h.locator for h in s.search(q, top_k=10)]  # type: ignore[misc]
+        rankers[name] = ranker_of(searcher)
     return rankers
 
 
