@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
-from assistant.corpus import load_corpus
+from assistant.ingest.corpus import load_corpus
 from assistant.errors import PolicyQAError
-from assistant.parse import parse_document
+from assistant.ingest.parse import parse_document
 from assistant.settings import Settings, get_settings
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.chunk import sentences
+from assistant.ingest.chunk import sentences
 
 _QUANTITY = re.compile(r"多少|几|多大|多长|多高|多远|何时|哪年|哪一年|什么时候|规模|面积|金额|数量")
 _SEGMENT = re.compile(r"[^，；：,;]+[，；：,;]?")

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer import Answerer
-from assistant.chunk import sentences
-from assistant.document import Clause
+from assistant.ingest.chunk import sentences
+from assistant.ingest.document import Clause
 from assistant.errors import CorpusError
 from assistant.lexicon import unit_parts
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.document import Heading, ParsedDocument
+from assistant.ingest.document import Heading, ParsedDocument
 
 _UNIT_SPLIT = re.compile(r"[、，,]")
 _PARENS = re.compile(r"（([^（）]+)）")

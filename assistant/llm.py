@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.document import Clause
+from assistant.ingest.document import Clause
 from assistant.errors import PolicyQAError
 from assistant.followup import Turn
 from assistant.markers import marker, marker_text, markers_in

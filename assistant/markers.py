@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.numbering import CIRCLED
+from assistant.ingest.numbering import CIRCLED
 
 OPEN, CLOSE = "［", "］"
 MARKER = re.compile(rf"{OPEN}([^{OPEN}{CLOSE}\n]{{1,40}}){CLOSE}")

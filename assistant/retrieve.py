@@ -18,7 +18,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.document import Clause
+from assistant.ingest.document import Clause
 from assistant.embed import Embedder
 from assistant.index import PolicyIndex
 

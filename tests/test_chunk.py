@@ -3,11 +3,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.chunk import chunk_clause, chunk_clauses, split_paragraph
-from assistant.corpus import DocumentMeta, SourceDocument
-from assistant.document import ParsedDocument, non_blank, render
-from assistant.numbering import int_to_cn
-from assistant.parse import parse_document
+from assistant.ingest.chunk import chunk_clause, chunk_clauses, split_paragraph
+from assistant.ingest.corpus import DocumentMeta, SourceDocument
+from assistant.ingest.document import ParsedDocument, non_blank, render
+from assistant.ingest.numbering import int_to_cn
+from assistant.ingest.parse import parse_document
 
 DISTRICTS = ("吴兴区", "南浔区", "德清县", "长兴县", "安吉县")
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import decode_text, load_corpus, load_manifest, read_document
+from assistant.ingest.corpus import decode_text, load_corpus, load_manifest, read_document
 from assistant.errors import CorpusError
-from assistant.parse import parse_document
+from assistant.ingest.parse import parse_document
 
 from .conftest import CORPUS_DIR, DOC_ID
 

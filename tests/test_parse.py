@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.corpus import DocumentMeta, SourceDocument
-from assistant.document import Heading, non_blank, render
-from assistant.numbering import Level, cn_to_int, int_to_cn, match_heading
-from assistant.parse import parse_document
+from assistant.ingest.corpus import DocumentMeta, SourceDocument
+from assistant.ingest.document import Heading, non_blank, render
+from assistant.ingest.numbering import Style, cn_to_int, int_to_cn, match_heading
+from assistant.ingest.parse import parse_document
 
 ITEMS_PER_SECTION = {"一": 3, "二": 5, "三": 5, "四": 5, "五": 4, "六": 3, "七": 4}
 ROWS_PER_CATEGORY = {"一": 9, "二": 9, "三": 14, "四": 8}
@@ -227,18 +227,18 @@ def test_out_of_sequence_number_stays_body_text() -> None:
 @pytest.mark.parametrize(
     ("line", "level", "number"),
     [
-        ("一、总体要求", Level.PART, 1),
-        ("十一、组织保障", Level.PART, 11),
-        ("（三）构建开放创新生态", Level.SECTION, 3),
-        ("(2)半角括号", Level.SUBITEM, 2),
-        ("3．全角点", Level.ITEM, 3),
-        ("②标杆示范", Level.POINT, 2),
+        ("一、总体要求", Style.PART, 1),
+        ("十一、组织保障", Style.PART, 11),
+        ("（三）构建开放创新生态", Style.SECTION, 3),
+        ("(2)半角括号", Style.SUBITEM, 2),
+        ("3．全角点", Style.ITEM, 3),
+        ("②标杆示范", Style.POINT, 2),
     ],
 )
-def test_heading_tokens(line: str, level: Level, number: int) -> None:
+def test_heading_tokens(line: str, level: Style, number: int) -> None:
     found = match_heading(line)
     assert found is not None
-    assert (found.level, found.number) == (level, number)
+    assert (found.style, found.number) == (level, number)
 
 
 @pytest.mark.parametrize(

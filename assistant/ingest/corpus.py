@@ -1,22 +1,23 @@
 """Step 1: read the corpus manifest and the documents' text.
 
-Readers are chosen by file extension so that .docx, .pdf and .html readers can be
-added later without touching the parser: each reader turns a file into plain text.
+Readers are chosen by file extension (assistant.ingest.readers): each turns a file into
+the same text model, so one parser reads them all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import CorpusError
+from assistant.ingest.readers import READERS, decode_text, normalise_text
+
+__all__ = ["decode_text", "normalise_text", "read_document", "load_corpus", "load_manifest"]
 
 MANIFEST_NAME = "documents.toml"
 
-Reader = Callable[[Path], str]
 
 
 @dataclass(frozen=True)
@@ -37,37 +38,6 @@ class SourceDocument:
 
     meta: DocumentMeta
     text: str
-
-
-def decode_text(raw: bytes) -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
-
-    Government files arrive in all of these; GB18030 is a superset of GBK and GB2312.
-    """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"cannot decode as UTF-8 or GB18030 (byte {exc.start})") from exc
-
-
-def normalise_text(text: str) -> str:
-    """Unify line ends and drop a stray BOM; full-width spaces are left to the parser."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-
-
-def read_plain_text(path: Path) -> str:
-    return normalise_text(decode_text(path.read_bytes()))
-
-
-READERS: dict[str, Reader] = {".txt": read_plain_text}
 
 
 def read_document(path: Path) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.document import Clause
+from assistant.ingest.document import Clause
 
 BREADCRUMB_SEPARATOR = " › "
 _CLOSERS = "”’」』）)"

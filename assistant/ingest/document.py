@@ -4,12 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
-from assistant.corpus import DocumentMeta
+from assistant.ingest.corpus import DocumentMeta
 from assistant.errors import UnknownLocatorError
 
-TITLE_KIND = "title"
+
+
+class Kind(StrEnum):
+    """What an element of a parsed document is; a StrEnum so JSON keeps plain strings."""
+
+    NOTICE = "notice"  # the issuing notice, decree or letter (通知, 令, 函, 决定)
+    PREAMBLE = "preamble"  # text between the title and the first numbered heading
+    TITLE = "title"
+    TOC = "toc"  # a 目录 repeating the headings
+    SIGNATURE = "signature"  # 落款: issuer, date, （此件公开发布）
+    ATTACHMENT = "attachment"  # an 附件 heading and its title
+    BOOK = "book"
+    DIVISION = "division"
+    CHAPTER = "chapter"
+    SUBCHAPTER = "subchapter"
+    ARTICLE = "article"
+    PART = "part"
+    SECTION = "section"
+    OUTLINE = "outline"  # a decimal heading 1 / 1.1 / 1.1.1
+    ITEM = "item"
+    SUBITEM = "subitem"
+    POINT = "point"
+    TABLE = "table"
+    CATEGORY = "category"
+    ROW = "row"
+
+
+TITLE_KIND = Kind.TITLE
 
 
 @dataclass(frozen=True)
@@ -33,6 +61,12 @@ class Clause:
     trailer: str = ""
     fields: tuple[tuple[str, str], ...] = ()
     lead_unit: str | None = None
+    cite: str = ""  # the marker text: 二（三）3, 第十二条（一）, 5.1.2, 清单·一·5
+
+    @property
+    def marker(self) -> str:
+        """The citation marker, brackets included."""
+        return f"［{self.cite or self.locator}］"
 
     @property
     def text(self) -> str:
@@ -48,6 +82,7 @@ class Heading:
     kind: str
     label: str
     source: str
+    cite: str = ""
 
 
 Element = Clause | Heading

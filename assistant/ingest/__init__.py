@@ -1,0 +1,1 @@
+"""Reading and parsing: files -> text -> frame -> numbered clauses and tables -> chunks."""

@@ -1,0 +1,462 @@
+"""Step 2: recover a document's structure: frame, numbered body, attachments, tables.
+
+The body is read one non-blank line at a time. A line whose prefix the numbering grammar
+recognises opens a heading only when it fits the tree read so far: its style nests
+inside the open headings by rank, and its number continues the sequence of its style,
+either under its parent (numbering that restarts per parent) or across the document
+(numbering that runs straight through), allowing a gap of up to MAX_GAP for a heading
+the grammar missed. A locator is never opened twice, so every clause stays citable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.ingest.corpus import SourceDocument
+from assistant.ingest.document import Clause, Element, Heading, Kind, ParsedDocument
+from assistant.ingest.frame import (
+    attachment_starts,
+    find_opening,
+    is_attachment_heading,
+    is_title_like,
+    is_toc_line,
+    signature_start,
+    toc_entry,
+)
+from assistant.ingest.leads import inline_fields, inline_lead
+from assistant.ingest.numbering import (
+    ABSOLUTE,
+    LEGAL,
+    HeadingMatch,
+    Style,
+    as_top_decimal,
+    first_sentence,
+    has_inline_body,
+    match_bare_decimal,
+    match_heading,
+)
+from assistant.ingest.table import is_header_line, parse_table, table_root
+
+NOTICE_LOCATOR = "通知"
+PREAMBLE_LOCATOR = "前言"
+TOC_LOCATOR = "目录"
+SIGNATURE_LOCATOR = "落款"
+MAX_GAP = 2  # headings the grammar may miss in a row before the sequence is lost
+_TABLE_TITLE_LINES = 3
+_KIND_OF_STYLE = {
+    Style.BOOK: Kind.BOOK,
+    Style.DIVISION: Kind.DIVISION,
+    Style.CHAPTER: Kind.CHAPTER,
+    Style.SUBCHAPTER: Kind.SUBCHAPTER,
+    Style.ARTICLE: Kind.ARTICLE,
+    Style.PART: Kind.PART,
+    Style.SECTION: Kind.SECTION,
+    Style.DECIMAL: Kind.OUTLINE,
+    Style.ITEM: Kind.ITEM,
+    Style.SUBITEM: Kind.SUBITEM,
+    Style.POINT: Kind.POINT,
+}
+_INLINE_STYLES = (Style.ARTICLE, Style.ITEM, Style.SUBITEM, Style.POINT)
+_TITLE_ONLY_STYLES = (Style.BOOK, Style.DIVISION, Style.CHAPTER, Style.SUBCHAPTER)
+_HEADING_TITLE_CHARS = 40
+_SHORT_TITLE_CHARS = 16
+_ARTICLE_TITLE_CHARS = 16  # 第9条 鼓励企业科技创新。… : a short first sentence is the article's title
+
+
+@dataclass
+class _Node:
+    """A heading under construction while the body is read."""
+
+    heading: HeadingMatch | None
+    locator: tuple[str, ...]
+    cite: str
+    label_tokens: str
+    crumbs: tuple[str, ...]
+    title: str = ""
+    heading_line: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+    last_number: dict[Style, int] = field(default_factory=dict)
+
+    rank: float = -1.0
+
+
+def _is_inline(found: HeadingMatch) -> bool:
+    """Title and body share the line (1.全力嵌入…。培育…) rather than a heading standing alone."""
+    return found.style in _INLINE_STYLES or _carries_text(found)
+
+
+def _title_of(found: HeadingMatch, inline: bool) -> str:
+    if found.style is Style.ARTICLE:
+        rest = found.rest
+        if rest.startswith(("【", "［")) and ("】" in rest or "］" in rest):
+            return rest[1 : max(rest.find("】"), rest.find("］"))]
+        first = first_sentence(rest)
+        short = len(first) <= _ARTICLE_TITLE_CHARS and not re.search(r"[，、；：,;:]", first) and first != rest
+        return first if short else ""
+    return first_sentence(found.rest) if inline else found.rest.rstrip("。")
+
+
+class _BodyReader:
+    """Reads a numbered body into a tree of _Node, one stripped line at a time."""
+
+    def __init__(self, lines: list[str], prefix: tuple[str, ...] = ()) -> None:
+        self.prefix = prefix
+        self.root = _Node(None, prefix, "·".join(prefix), "", ())
+        self.stack = [self.root]
+        self.global_last: dict[Style, int] = {}
+        self.used: set[tuple[str, ...]] = set()
+        self.decimal_tops = _decimal_tops(lines)
+        self.ranks = _document_ranks(lines)
+        self.opened_tops: set[int] = set()
+        self.toc: list[str] = []
+        self.lines = lines
+        self.position = 0
+
+    def feed(self, position: int, next_decimal: int | None) -> None:
+        self.position = position
+        line = self.lines[position]
+        found = self._candidate(line, next_decimal)
+        if found and self._open(found, line):
+            return
+        self.stack[-1].paragraphs.append(line)
+
+    def _candidate(self, line: str, next_decimal: int | None) -> HeadingMatch | None:
+        found = match_heading(line)
+        if self.decimal_tops:
+            top = found if found and found.style is Style.ITEM else match_bare_decimal(line)
+            if top and top.number == next_decimal and top.number not in self.opened_tops:
+                return as_top_decimal(top)
+        return found
+
+    def _fits(self, found: HeadingMatch, parent: _Node) -> bool:
+        local = parent.last_number.get(found.style, 0)
+        if found.style is Style.DECIMAL:
+            parent_path = parent.heading.path if parent.heading and parent.heading.style is Style.DECIMAL else None
+            if parent_path is not None and found.path[:-1] != parent_path:
+                return False
+            if parent_path is None and len(found.path) > 1 and self.decimal_tops:
+                return False
+            return found.number == local + 1 or self._gap_allowed(found, local)
+        if found.number == self.global_last.get(found.style, 0) + 1 and local == 0:
+            return True
+        return found.number == local + 1 or self._gap_allowed(found, local)
+
+    def _gap_allowed(self, found: HeadingMatch, local: int) -> bool:
+        """A number that skips ahead is a heading only if the skipped one never comes.
+
+        The skipped heading was malformed or lost; but when it turns up later under the
+        same parent, this line was a number inside the text (3.这不是第三项 before 2.).
+        """
+        if not local < found.number <= local + 1 + MAX_GAP:
+            return False
+        for line in self.lines[self.position + 1 :]:
+            later = match_heading(line)
+            if later is None:
+                continue
+            if later.rank < found.rank:
+                return True
+            if later.style is found.style and later.number == local + 1 and later.path[:-1] == found.path[:-1]:
+                return False
+        return True
+
+    def _open(self, found: HeadingMatch, line: str) -> bool:
+        rank = self.ranks.get(found.style, OUTER_GROUP) + found.rank
+        depth = len(self.stack)
+        while self.stack[depth - 1].rank >= rank:
+            depth -= 1
+        parent = self.stack[depth - 1]
+        if not self._fits(found, parent):
+            return False
+        absolute = found.style in ABSOLUTE
+        base = self.prefix if absolute else parent.locator
+        locator = (*base, *found.locator_tokens)
+        if locator in self.used:
+            return False
+        self.used.add(locator)
+        del self.stack[depth:]
+        parent.last_number[found.style] = found.number
+        self.global_last[found.style] = found.number
+        if found.style is Style.DECIMAL and len(found.path) == 1:
+            self.opened_tops.add(found.number)
+        inline = _is_inline(found)
+        title = _title_of(found, inline)
+        in_chapter = parent.heading is not None and parent.heading.style in LEGAL and not absolute
+        legal_parent = parent.heading is not None and parent.heading.style in LEGAL
+        cite_base = "·".join(self.prefix) + ("·" if self.prefix else "")
+        if absolute:
+            cite = cite_base + found.cite
+            label_tokens = found.printed
+        elif parent.heading is None:
+            cite = cite_base + found.cite
+            label_tokens = found.printed
+        elif legal_parent and found.style in LEGAL:
+            cite = parent.cite + found.cite
+            label_tokens = found.printed if in_chapter else parent.label_tokens + found.printed
+        else:
+            cite = parent.cite + found.cite
+            label_tokens = parent.label_tokens + found.printed
+        crumb = f"{found.printed}{found.separator}{title}".strip() if title else found.printed
+        node = _Node(
+            heading=found,
+            locator=locator,
+            cite=cite,
+            label_tokens=label_tokens,
+            crumbs=(*parent.crumbs, crumb),
+            title=title,
+            heading_line="" if inline else line,
+            paragraphs=[line] if inline else [],
+            rank=rank,
+        )
+        parent.children.append(node)
+        self.stack.append(node)
+        return True
+
+
+OUTER_GROUP, INNER_GROUP = 0.0, 100.0
+
+
+def _document_ranks(lines: list[str]) -> dict[Style, float]:
+    """Per style, the group that decides its nesting in this document.
+
+    Styles used mostly for headings standing alone (一、政策支持, (一)固定资产投资奖励,
+    第一章 总则) nest outside styles whose units carry their text on the line (第2条 对…,
+    （一）谎称…；), whatever their conventional order: a support policy may put 第N条
+    under （一）, a regulation puts （一） under 第N条. Within a group the convention holds.
+    """
+    standalone: dict[Style, list[bool]] = {}
+    for line in lines:
+        found = match_heading(line)
+        if found:
+            standalone.setdefault(found.style, []).append(not _carries_text(found))
+    return {
+        style: OUTER_GROUP if sum(flags) * 2 >= len(flags) else INNER_GROUP for style, flags in standalone.items()
+    }
+
+
+def _carries_text(found: HeadingMatch) -> bool:
+    """The line holds text, not just a title (（三）基本原则。 is a title with a full stop)."""
+    if found.style in _TITLE_ONLY_STYLES:
+        return False
+    rest = found.rest
+    if rest.endswith("。") and len(rest) <= _SHORT_TITLE_CHARS and not re.search(r"[，、；：。,;:]", rest[:-1]):
+        return False
+    return has_inline_body(rest) or rest[-1] in "。；;：:，" or len(rest) > _HEADING_TITLE_CHARS
+
+
+def _decimal_tops(lines: list[str]) -> set[int]:
+    """First numbers of the decimal headings (2 of 2.1): the outline's top level, if any."""
+    tops = [found.path[0] for line in lines if (found := match_heading(line)) and found.style is Style.DECIMAL]
+    return set(tops) if len(tops) >= 2 else set()
+
+
+def _next_decimal_tops(lines: list[str]) -> list[int | None]:
+    """For each line, the first number of the next decimal heading after it."""
+    out: list[int | None] = [None] * len(lines)
+    upcoming: int | None = None
+    for position in range(len(lines) - 1, -1, -1):
+        out[position] = upcoming
+        found = match_heading(lines[position])
+        if found and found.style is Style.DECIMAL and len(found.path) > 1:
+            upcoming = found.path[0]
+    return out
+
+
+def _emit(node: _Node, doc_id: str, out: list[Element], lead: str | None) -> None:
+    assert node.heading is not None
+    locator = "/".join(node.locator)
+    kind = _KIND_OF_STYLE[node.heading.style]
+    label = f"{node.label_tokens}{node.heading.separator}{node.title}".strip() if node.title else node.label_tokens
+    own_lead = inline_lead("\n".join([node.heading_line, *node.paragraphs])) or lead
+    paragraphs = node.paragraphs
+    heading_line = node.heading_line
+    if not paragraphs and not node.children:  # a heading with no text under it is its own text
+        paragraphs, heading_line = [node.heading_line], ""
+    if paragraphs:
+        text = "\n".join(paragraphs)
+        fields = tuple(inline_fields(text))
+        out.append(
+            Clause(
+                doc_id=doc_id,
+                locator=locator,
+                kind=kind,
+                label=label,
+                title=node.title,
+                breadcrumb=node.crumbs,
+                paragraphs=tuple(paragraphs),
+                heading=heading_line,
+                fields=fields,
+                lead_unit=own_lead,
+                cite=node.cite,
+            )
+        )
+    else:
+        out.append(Heading(doc_id, locator, kind, node.crumbs[-1], node.heading_line, node.cite))
+    for child in node.children:
+        _emit(child, doc_id, out, own_lead)
+
+
+def _plain_clause(doc_id: str, locator: str, kind: Kind, lines: list[str], cite: str = "") -> Clause:
+    text = "\n".join(lines)
+    return Clause(
+        doc_id=doc_id,
+        locator=locator,
+        kind=kind,
+        label=locator.rsplit("/", 1)[-1],
+        title=locator.rsplit("/", 1)[-1],
+        breadcrumb=tuple(locator.split("/")),
+        paragraphs=tuple(lines),
+        fields=tuple(inline_fields(text)) if kind is Kind.PREAMBLE else (),
+        cite=cite or locator.replace("/", "·"),
+    )
+
+
+def _skip_toc(lines: list[str], start: int, end: int) -> int:
+    """Index just past a 目录 that repeats the headings of the text after it (start if none)."""
+    if start >= end or not is_toc_line(lines[start]):
+        return start
+    entries = [toc_entry(line) for line in lines[start + 1 : end]]
+    if not entries or not entries[0]:
+        return start + 1
+    first = entries[0]
+    for offset, entry in enumerate(entries[1:], start=1):
+        if entry == first or (len(first) >= 4 and entry.startswith(first)):
+            return start + 1 + offset
+    return start + 1
+
+
+def _read_body(doc_id: str, lines: list[str], prefix: tuple[str, ...], preamble: str, out: list[Element]) -> None:
+    """The numbered body of lines: its preamble, then its clauses and headings in order."""
+    reader = _BodyReader(lines, prefix)
+    upcoming = _next_decimal_tops(lines)
+    position = 0
+    toc_end = 0
+    while position < len(lines):
+        if is_toc_line(lines[position]) and not toc_end:
+            toc_end = _skip_toc(lines, position, len(lines))
+            reader.toc = lines[position:toc_end]
+            position = toc_end
+            continue
+        reader.feed(position, upcoming[position])
+        position += 1
+    if reader.root.paragraphs:
+        cite = "·".join((*prefix, preamble))
+        out.append(_plain_clause(doc_id, "/".join((*prefix, preamble)) if prefix else preamble, Kind.PREAMBLE,
+                                 reader.root.paragraphs, cite))
+    if reader.toc:
+        out.append(Heading(doc_id, "/".join((*prefix, TOC_LOCATOR)), Kind.TOC, TOC_LOCATOR, "\n".join(reader.toc)))
+    for child in reader.root.children:
+        _emit(child, doc_id, out, None)
+
+
+def _table_block(lines: list[str], raw: list[str], start: int, end: int) -> tuple[int, int] | None:
+    """(first title line, header line) of a table in [start, end), or None."""
+    header = next((i for i in range(start, end) if is_header_line(raw[i])), None)
+    if header is None:
+        return None
+    first = header
+    while first > start and header - first < _TABLE_TITLE_LINES and is_title_like(lines[first - 1]):
+        first -= 1
+    return first, header
+
+
+def parse_document(document: SourceDocument) -> ParsedDocument:
+    """Split a document into clauses and headings, in source order."""
+    doc_id = document.meta.doc_id
+    raw = [line for line in document.text.split("\n") if line.strip()]
+    lines = [line.strip() for line in raw]
+    frame = find_opening(lines)
+    notice_end, (title_start, title_end) = frame.notice[1], frame.title
+    attachments = attachment_starts(lines, title_end)
+    main_end = attachments[0] if attachments else len(lines)
+    main_table = _table_block(lines, raw, title_end, main_end)
+    sections = list(zip(attachments, [*attachments[1:], len(lines)], strict=False))
+    tables = [_table_block(lines, raw, a + 1, b) for a, b in sections]
+    table_count = sum(1 for t in [main_table, *tables] if t)
+
+    elements: list[Element] = []
+    if notice_end:
+        elements.append(_plain_clause(doc_id, NOTICE_LOCATOR, Kind.NOTICE, lines[:notice_end]))
+    if title_end > title_start:
+        title = lines[title_start:title_end]
+        elements.append(Heading(doc_id, "", Kind.TITLE, "".join(title), "\n".join(title)))
+
+    body_end = main_table[0] if main_table else main_end
+    sign_at = signature_start(lines, title_end, body_end)
+    restarts = _policy_restarts(lines, title_end, sign_at) if notice_end and title_end > title_start else []
+    if restarts:  # a notice that issues several policies: each is read as an attachment
+        elements.pop()
+        bounds = [title_start, *restarts, sign_at]
+        for number, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False), start=1):
+            stop = _title_end(lines, start, end)
+            label = f"附件{number}"
+            elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:stop])))
+            _read_body(doc_id, lines[stop:end], (label,), PREAMBLE_LOCATOR, elements)
+    else:
+        _read_body(doc_id, lines[title_end:sign_at], (), PREAMBLE_LOCATOR, elements)
+    if sign_at < body_end:
+        signature = lines[sign_at:body_end]
+        elements.append(Heading(doc_id, SIGNATURE_LOCATOR, Kind.SIGNATURE, SIGNATURE_LOCATOR, "\n".join(signature)))
+    table_index = 0
+    if main_table:
+        table_index += 1
+        first, header = main_table
+        name = lines[header - 1] if header > first else ""
+        root = table_root(name, table_index, table_count)
+        elements.extend(parse_table(doc_id, lines[first:header], raw[header:main_end], root))
+
+    for number, ((start, end), table) in enumerate(zip(sections, tables, strict=True), start=1):
+        label = _attachment_label(lines[start], number)
+        if table:
+            table_index += 1
+            first, header = table
+            title_lines = lines[first:header]
+            elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:first])))
+            name = title_lines[-1] if title_lines else ""
+            root = table_root(name, table_index, table_count)
+            elements.extend(parse_table(doc_id, title_lines, raw[header:end], root))
+            continue
+        title_stop = _title_end(lines, start + 1, end)
+        elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:title_stop])))
+        _read_body(doc_id, lines[title_stop:end], (label,), PREAMBLE_LOCATOR, elements)
+    return ParsedDocument(meta=document.meta, elements=tuple(elements))
+
+
+def _title_end(lines: list[str], start: int, end: int) -> int:
+    """Index just past the short title lines that open a section at start."""
+    stop = start
+    while stop < end and stop - start < _TABLE_TITLE_LINES and is_title_like(lines[stop]):
+        stop += 1
+    return stop
+
+
+_GENRE = re.compile(r"(规定|办法|方案|意见|细则|计划|措施|政策|规则|条例|纲要|要点|指南|制度|准则|标准)(（[^）]*）)?$")
+
+
+def _policy_restarts(lines: list[str], start: int, end: int) -> list[int]:
+    """Where a further policy begins in a body: its title, then numbering restarting at 1."""
+    restarts = []
+    highest: dict[Style, int] = {}
+    position = start
+    while position < end:
+        line = lines[position]
+        found = match_heading(line)
+        if found:
+            highest[found.style] = max(highest.get(found.style, 0), found.number)
+        elif is_title_like(line) and _GENRE.search(line) and highest:
+            first = position
+            while first > start and position - first < _TABLE_TITLE_LINES - 1 and is_title_like(lines[first - 1]):
+                first -= 1
+            following = next((match_heading(x) for x in lines[position + 1 : position + 6] if match_heading(x)), None)
+            if following and following.number == 1 and highest.get(following.style, 0) > 1:
+                restarts.append(first)
+                highest = {}
+        position += 1
+    return restarts
+
+
+def _attachment_label(line: str, ordinal: int) -> str:
+    """附件1 for "附件1", "附件 1：" or the n-th bare "附件"."""
+    digits = "".join(ch for ch in line if ch.isdigit())
+    return f"附件{digits or ordinal}" if is_attachment_heading(line) else f"附件{ordinal}"

@@ -1,0 +1,269 @@
+"""Attached tables (清单, 任务分工表 …) in every layout a plain-text export gives them.
+
+Layouts, recognised at the 序号 header:
+- a row per line, cells separated by tabs or runs of spaces (what the .docx and .html
+  readers write for real tables, and what most copies from a web page give);
+- a cell per line, each started by a tab, with untabbed lines continuing the cell above
+  (a wrapped cell: "共建长三角一流" / "营商环境");
+- a cell per line without tabs: the header tells how many cells a row has.
+Columns are mapped by header name (spaced headers such as 主 要 内 容 normalised); rows
+are numbered per category (一、…) or straight through; every field is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.ingest.document import Clause, Element, Heading, Kind
+from assistant.ingest.leads import inline_lead
+from assistant.ingest.numbering import Style, match_heading
+
+HEADER_FIRST_CELL = "序号"
+_CELL_SPLIT = re.compile(r"\t+|[ \u3000]{2,}")
+_LEAD_COLUMN = re.compile(r"牵头|责任单位|责任部门|责任主体|负责单位|负责部门|主责|指导部门|实施主体|承办")
+_HELPER_COLUMN = re.compile(r"配合|协同|参与|协办")
+_CONTENT_COLUMN = re.compile(r"内容|措施|举措|任务|要求|目标|事项|政策|条件|标准")
+_NAME_COLUMN = re.compile(r"名称|事项|项目|任务|类别|领域|指标")
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_MAX_HEADER_CELLS = 12
+_MAX_HEADER_CHARS = 16  # a header cell is a short column name
+
+
+def compact(text: str) -> str:
+    return re.sub(r"[\s\u3000]", "", text)
+
+
+def split_cells(line: str) -> list[str]:
+    """The cells of a row: tab-separated (empty cells kept) or separated by runs of spaces."""
+    stripped = line.strip(" \u3000\n")
+    if "\t" in stripped.strip("\t"):
+        cells = [cell.strip() for cell in stripped.strip("\t").split("\t")]
+        while cells and not cells[-1]:
+            cells.pop()
+        return cells
+    return [cell.strip() for cell in _CELL_SPLIT.split(stripped.strip()) if cell.strip()]
+
+
+def is_header_line(raw_line: str) -> bool:
+    """The first line of a table: 序号 alone (a cell per line) or followed by more cells."""
+    cells = split_cells(raw_line)
+    if not cells or compact(cells[0]) != HEADER_FIRST_CELL:
+        return False
+    return len(cells) == 1 or all(len(compact(cell)) <= _MAX_HEADER_CHARS for cell in cells)
+
+
+@dataclass
+class _Cell:
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> str:
+        return self.lines[0] if self.lines else ""
+
+    @property
+    def joined(self) -> str:
+        return "".join(self.lines)
+
+
+def _cells_per_line(raw_lines: list[str], tabbed: bool) -> list[_Cell]:
+    cells: list[_Cell] = []
+    for raw in raw_lines:
+        text = raw.strip()
+        if not text:
+            continue
+        if not tabbed or raw.startswith("\t") or not cells:
+            cells.append(_Cell([text]))
+        else:
+            cells[-1].lines.append(text)
+    return cells
+
+
+def _header_width(cells: list[_Cell]) -> int:
+    """How many header cells a cell-per-line table has: up to its first row number."""
+    for position, cell in enumerate(cells[: _MAX_HEADER_CELLS + 1]):
+        if position and (_ROW_NUMBER.match(cell.first) or _category(cell.first)):
+            return position
+        if len(compact(cell.joined)) > _MAX_HEADER_CHARS:
+            return position
+    return 1
+
+
+def _category(text: str) -> str | None:
+    """The locator token of a category row (一、重大战略任务), or None."""
+    found = match_heading(text)
+    if found is None or found.style is not Style.PART or len(found.rest) > 30:
+        return None
+    return found.locator_tokens[0]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which column plays which role, by header name."""
+
+    names: tuple[str, ...]
+    content: int
+    lead: int | None
+    name: int | None
+
+    @classmethod
+    def of(cls, header: list[str]) -> Columns:
+        names = tuple(compact(cell) for cell in header)
+        lead = next((i for i, n in enumerate(names) if _LEAD_COLUMN.search(n) and not _HELPER_COLUMN.search(n)), None)
+        taken = {0, lead}
+        content = next((i for i, n in enumerate(names) if i not in taken and "内容" in n), None)
+        if content is None:
+            candidates = [i for i, n in enumerate(names) if i not in taken and _CONTENT_COLUMN.search(n)]
+            content = candidates[-1] if candidates else None
+        if content is None:
+            others = [i for i in range(1, len(names)) if i not in taken]
+            content = max(others, default=0)
+        name = next(
+            (i for i, n in enumerate(names) if i not in (0, lead, content) and _NAME_COLUMN.search(n)),
+            next((i for i in range(1, content) if i != lead), None),
+        )
+        return cls(names, content, lead, name)
+
+
+class TableBuilder:
+    """Turns the cells of one table into a table heading, category headings and row clauses."""
+
+    def __init__(self, doc_id: str, root: str, title_lines: list[str], prefix: str = "") -> None:
+        self.doc_id = doc_id
+        self.root = f"{prefix}{root}"
+        self.cite_root = self.root.replace("/", "·")
+        self.name = title_lines[-1] if title_lines else root
+        self.title_lines = title_lines
+        self.elements: list[Element] = []
+
+    def build(self, raw_lines: list[str]) -> list[Element]:
+        first = next(line for line in raw_lines if line.strip())
+        rows_by_line = len(split_cells(first)) > 1
+        if rows_by_line:
+            header_cells = split_cells(first)
+            body = [_Cell(split_cells(line)) for line in raw_lines[raw_lines.index(first) + 1 :] if line.strip()]
+            return self._assemble([[_Cell([c]) for c in header_cells]], body, by_line=True)
+        tabbed = any(line.startswith("\t") for line in raw_lines)
+        cells = _cells_per_line(raw_lines, tabbed)
+        width = _header_width(cells)
+        return self._assemble([cells[:width]], cells[width:], by_line=False)
+
+    def _assemble(self, header_rows: list[list[_Cell]], body: list[_Cell], by_line: bool) -> list[Element]:
+        header = [cell.joined for cell in header_rows[0]]
+        columns = Columns.of(header)
+        header_source = "\n".join([*self.title_lines, *(line for cell in header_rows[0] for line in cell.lines)])
+        pending: Heading | None = Heading(self.doc_id, self.root, Kind.TABLE, self.name, header_source, self.cite_root)
+        category: tuple[str, str] | None = None  # (locator token, label)
+        local, global_last = 0, 0
+        row: list[_Cell] = []
+        used: set[str] = set()
+
+        def flush() -> None:
+            if row:
+                self._add_row(row, columns, category, by_line, used)
+
+        for unit in body:
+            cells = unit.lines if by_line else [unit.first]
+            head = cells[0] if cells else ""
+            filled = [cell for cell in cells if cell]
+            token = _category(head) if (not by_line or len(filled) <= 2) and not _ROW_NUMBER.match(head) else None
+            number = int(head) if _ROW_NUMBER.match(head) else None
+            starts_row = number is not None and (number in (local + 1, global_last + 1) or not row)
+            if not by_line:
+                starts_row = starts_row and len(unit.lines) == 1
+            if token and (by_line or len(unit.lines) == 1):
+                flush()
+                row = []
+                if pending:
+                    self.elements.append(pending)
+                category, local = (token, " ".join(filled) if by_line else unit.first), 0
+                pending = Heading(
+                    self.doc_id, f"{self.root}/{token}", Kind.CATEGORY, category[1],
+                    "\n".join(filled), f"{self.cite_root}·{token}",
+                )
+            elif starts_row and number is not None:
+                flush()
+                if pending:
+                    self.elements.append(pending)
+                    pending = None
+                local, global_last = number, number
+                row = [_Cell([c]) for c in cells] if by_line else [unit]
+            elif row:
+                if by_line:  # a wrapped row continues its content cell
+                    row.append(_Cell(["\n".join(cells)]))
+                else:
+                    row.append(unit)
+            elif pending:  # text between a heading and its first row stays with the heading
+                pending = Heading(
+                    pending.doc_id, pending.locator, pending.kind, pending.label,
+                    "\n".join([pending.source, *(cells if by_line else unit.lines)]), pending.cite,
+                )
+        flush()
+        if pending:
+            self.elements.append(pending)
+        return self.elements
+
+    def _add_row(
+        self, cells: list[_Cell], columns: Columns, category: tuple[str, str] | None, by_line: bool, used: set[str]
+    ) -> None:
+        number = cells[0].first
+        width = len(columns.names)
+        values = [_Cell(list(cell.lines)) for cell in cells[:width]]
+        content = min(columns.content, len(values) - 1)
+        for extra in cells[width:]:  # stray or wrapped cells stay with the content
+            values[content].lines.extend(extra.lines)
+        joined = [cell.joined for cell in values]
+        name = joined[columns.name] if columns.name is not None and columns.name < len(values) else ""
+        lead = joined[columns.lead] if columns.lead is not None and columns.lead < len(values) else None
+        fields = tuple(
+            (columns.names[i], "\n".join(values[i].lines) if i == content else joined[i]) for i in range(1, len(values))
+        )
+        content_lines = values[content].lines if content else []
+        lead = lead or inline_lead("\n".join(content_lines))
+        crumb = f"{number}. {name}".strip()
+        breadcrumb = (self.name, category[1], crumb) if category else (self.name, crumb)
+        locator = f"{self.root}/{category[0]}/{number}" if category else f"{self.root}/{number}"
+        if locator in used:
+            return self._merge_into_last(values)
+        used.add(locator)
+        before = [line for cell in values[:content] for line in cell.lines] if content else [values[0].first]
+        after = [line for cell in values[content + 1 :] for line in cell.lines]
+        cite = "·".join([self.cite_root, *locator[len(self.root) + 1 :].split("/")])
+        self.elements.append(
+            Clause(
+                doc_id=self.doc_id,
+                locator=locator,
+                kind=Kind.ROW,
+                label=" ".join(breadcrumb),
+                title=name,
+                breadcrumb=breadcrumb,
+                paragraphs=tuple(content_lines) or (" ".join(joined[1:]),),
+                heading="\n".join(before) if content_lines else number,
+                trailer="\n".join(after) if content_lines else "",
+                fields=fields,
+                lead_unit=lead or None,
+                cite=cite,
+            )
+        )
+
+    def _merge_into_last(self, values: list[_Cell]) -> None:
+        """A repeated row number cannot open a second clause: its text joins the row before."""
+        last = self.elements[-1]
+        extra = "\n".join(line for cell in values for line in cell.lines)
+        if isinstance(last, Clause):
+            self.elements[-1] = Clause(**{**last.__dict__, "trailer": "\n".join(p for p in (last.trailer, extra) if p)})
+        else:
+            self.elements[-1] = Heading(last.doc_id, last.locator, last.kind, last.label, f"{last.source}\n{extra}", last.cite)
+
+
+def table_root(name: str, index: int, count: int) -> str:
+    """清单 or 附表 by the table's name; numbered when a document has several tables."""
+    if count > 1:
+        return f"附表{index}"
+    return "清单" if name.endswith("清单") else "附表"
+
+
+def parse_table(doc_id: str, title_lines: list[str], raw_lines: list[str], root: str = "", prefix: str = "") -> list[Element]:
+    """Elements of a table whose first line is its 序号 header."""
+    name = title_lines[-1] if title_lines else ""
+    return TableBuilder(doc_id, root or table_root(name, 1, 1), title_lines, prefix).build(raw_lines)

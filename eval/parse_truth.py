@@ -1,0 +1,98 @@
+"""Parse truth: how a real document must be parsed, checked against the parser.
+
+Each `truth/<doc_id>.toml` of a corpus folder lists every clause locator in order, the
+numbered headings, and sample clauses with their label, a phrase of their text and their
+lead unit. `python -m eval.parse_truth [CORPUS_DIR ...]` prints one JSON line per document.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.ingest.corpus import load_corpus
+from assistant.ingest.document import Clause, Heading, ParsedDocument, non_blank, render
+from assistant.ingest.parse import parse_document
+
+REAL_DOCS = Path(__file__).parent / "realdocs"
+HELD_OUT = Path(__file__).parent / "realdocs-heldout"
+
+
+@dataclass
+class TruthReport:
+    doc_id: str
+    clauses_expected: int
+    clauses_parsed: int
+    missing: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+    order_ok: bool = True
+    headings_missing: list[str] = field(default_factory=list)
+    sample_errors: list[str] = field(default_factory=list)
+    reassembles: bool = True
+
+    @property
+    def exact(self) -> bool:
+        return not (self.missing or self.unexpected or self.headings_missing or self.sample_errors) and (
+            self.order_ok and self.reassembles
+        )
+
+
+def _label_matches(expected: str, actual: str) -> bool:
+    """Labels agree when one is the other up to the title the truth may leave out."""
+    squeeze = lambda text: non_blank(text).rstrip("。")  # noqa: E731
+    return squeeze(actual).startswith(squeeze(expected)) or squeeze(expected).startswith(squeeze(actual))
+
+
+def check(document: ParsedDocument, truth: dict, source_text: str) -> TruthReport:
+    parsed = [c.locator for c in document.clauses]
+    expected = list(truth["clauses"])
+    report = TruthReport(document.meta.doc_id, len(expected), len(parsed))
+    report.missing = [loc for loc in expected if loc not in parsed]
+    report.unexpected = [loc for loc in parsed if loc not in expected]
+    common = [loc for loc in parsed if loc in expected]
+    report.order_ok = common == [loc for loc in expected if loc in parsed]
+    headings = {e.locator for e in document.elements if isinstance(e, Heading)}
+    report.headings_missing = [loc for loc in truth.get("headings", []) if loc not in headings]
+    by_locator = {c.locator: c for c in document.clauses}
+    for sample in truth.get("samples", []):
+        clause: Clause | None = by_locator.get(sample["locator"])
+        if clause is None:
+            report.sample_errors.append(f"{sample['locator']}: no such clause")
+            continue
+        own = clause.breadcrumb[-1] if clause.breadcrumb else clause.label
+        if "label" in sample and not any(_label_matches(sample["label"], x) for x in (clause.label, own)):
+            report.sample_errors.append(f"{sample['locator']}: label {clause.label!r} != {sample['label']!r}")
+        if "contains" in sample and non_blank(sample["contains"]) not in non_blank(clause.text):
+            report.sample_errors.append(f"{sample['locator']}: text lacks {sample['contains']!r}")
+        if sample.get("lead_unit") and non_blank(sample["lead_unit"]) not in non_blank(clause.lead_unit or ""):
+            report.sample_errors.append(f"{sample['locator']}: lead {clause.lead_unit!r} != {sample['lead_unit']!r}")
+    report.reassembles = non_blank(render(document)) == non_blank(source_text)
+    return report
+
+
+def check_corpus(corpus_dir: Path) -> list[TruthReport]:
+    reports = []
+    for source in load_corpus(corpus_dir):
+        truth_path = corpus_dir / "truth" / f"{source.meta.doc_id}.toml"
+        truth = tomllib.loads(truth_path.read_text(encoding="utf-8"))
+        reports.append(check(parse_document(source), truth, source.text))
+    return reports
+
+
+def main(argv: list[str]) -> int:
+    folders = [Path(arg) for arg in argv] or [REAL_DOCS]
+    exact = total = 0
+    for folder in folders:
+        for report in check_corpus(folder):
+            total += 1
+            exact += report.exact
+            print(json.dumps({**asdict(report), "exact": report.exact}, ensure_ascii=False))
+    print(json.dumps({"documents": total, "exact": exact}))
+    return 0 if exact == total else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
