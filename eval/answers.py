@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 
 from assistant.answer import Answer, Answerer
 from assistant.followup import Turn
 from assistant.service import load_answerer
 from assistant.settings import get_settings
-from eval.gold import GoldItem, load_gold
+from eval.gold import GOLD_FILE, GoldItem, load_gold
 
 
 @dataclass
@@ -87,9 +88,10 @@ def evaluate(answerer: Answerer, gold: list[GoldItem]) -> AnswerScores:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--gold", type=Path, default=GOLD_FILE, help="gold set (JSON Lines)")
     args = parser.parse_args()
     answerer = load_answerer(get_settings(), progress=False)
-    gold = load_gold()
+    gold = load_gold(args.gold)
     scores = evaluate(answerer, gold)
     if args.json:
         print(json.dumps({**asdict(scores), "rates": scores.rates()}, ensure_ascii=False, indent=2))

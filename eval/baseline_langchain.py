@@ -15,7 +15,7 @@ import faiss
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.document import Clause, ParsedDocument, non_blank
+from assistant.ingest.document import Clause, ParsedDocument, non_blank
 from assistant.embed import Embedder, EmbeddingCache
 
 CHUNK_SIZE, CHUNK_OVERLAP = 500, 50

@@ -28,7 +28,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from assistant.chunk import sentences
+from assistant.ingest.chunk import sentences
 from assistant.embed import load_embedder
 from assistant.index import build_index
 from assistant.service import load_answerer

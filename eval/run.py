@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assistant.corpus import load_corpus
+from assistant.ingest.corpus import load_corpus
 from assistant.embed import load_embedder
 from assistant.index import open_index
 from assistant.retrieve import Searcher

@@ -20,10 +20,13 @@ _CN_DATE = "[〇零○Ｏ一二三四五六七八九]{4}年[一二三四五六�
 DATE = rf"(?:\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_CN_DATE}|\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}})"
 DATE_LINE = re.compile(rf"^[（(]?{DATE}[）)]?(?:印发|发布)?$")
 _NOTICE_TITLE = re.compile(r"(通知|命令|令|函|批复|公告|通告)$")
-_ADDRESSEES = re.compile(r"^[^。！？]{2,80}[：:]$")
+# 主送: 各区县人民政府，市政府直属各单位： — not an opening sentence that ends in 如下：
+_ADDRESSEES = re.compile(r"^(?!为|根据|按照|依据|经|现|近日|近年|为了)[^。！？；]{2,80}(?<!如下)[：:]$")
 _PUBLICATION = re.compile(r"^[（(](此件|本件)[^）)]{0,12}[）)]$")
 _TRAILER = re.compile(r"^(抄送|抄报|主送)[:：]|印发$")
-_ATTACHMENT = re.compile(r"^附\s*件\s*(\d{1,2}|[一二三四五六七八九十]{1,3})?\s*[:：]?$")
+# 附件 / 附件1 / 附件1： alone on a line opens an attachment; a bare 附件： introduces the list
+# of attachment names that closes a notice.
+_ATTACHMENT = re.compile(r"^附\s*件\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?)?$")
 _ATTACHMENT_LIST = re.compile(r"^附\s*件\s*\d{0,2}\s*[:：]")
 _TOC = re.compile(r"^目\s*录$")
 _TOC_LEADER = re.compile(r"[.．…·\-—_\s]{2,}\d*$|\s+\d+$")
@@ -32,7 +35,8 @@ _ORG_END = re.compile(r"(政府|办公室|办公厅|委员会|常委会|厅|局|
 TITLE_MAX_CHARS = 40  # longest title line seen in GB/T 9704 layouts is about 30 characters
 TITLE_MAX_LINES = 4
 _OPENING_LINES = 8  # a notice's 文号 or title sits in its first lines
-_NOTICE_SPAN = 60  # lines searched for the date that closes a wrapping notice
+_NOTICE_SPAN = 60
+_NUMBER_LINE_CHARS = 30  # lines searched for the date that closes a wrapping notice
 
 
 def is_date_line(line: str) -> bool:
@@ -58,6 +62,11 @@ def is_attachment_heading(line: str) -> bool:
     return _ATTACHMENT.match(line) is not None
 
 
+def is_attachment_list(line: str) -> bool:
+    """附件：, or 附件：1.…, the list of attachments a notice closes with."""
+    return _ATTACHMENT_LIST.match(line) is not None and not is_attachment_heading(line)
+
+
 def is_toc_line(line: str) -> bool:
     return _TOC.match(line) is not None
 
@@ -75,9 +84,14 @@ class Frame:
     title: tuple[int, int]
 
 
+def _is_number_line(line: str) -> bool:
+    """A line that is a 文号 (湖政办发〔2024〕28号, 第56号), not a sentence quoting one."""
+    return len(line) <= _NUMBER_LINE_CHARS and DOC_NUMBER.search(line) is not None
+
+
 def _has_notice_form(lines: list[str]) -> bool:
     opening = lines[:_OPENING_LINES]
-    if any(DOC_NUMBER.search(line) for line in opening):
+    if any(_is_number_line(line) for line in opening):
         return True
     joined = ""
     for line in opening:
@@ -107,7 +121,7 @@ def _first_heading(lines: list[str], start: int, stop: int) -> int:
 
 def is_title_like_item(line: str) -> bool:
     """An entry of an attachment list: a numbered short name without punctuation."""
-    found = match_heading(line)
+    found = match_heading(line, loose=True)
     return found is not None and len(found.rest) <= TITLE_MAX_CHARS and found.rest[-1] not in "。；，"
 
 
@@ -130,7 +144,7 @@ def _notice_header(lines: list[str]) -> int:
     for position, line in enumerate(lines[: _OPENING_LINES + 4]):
         if is_heading_line(line):
             break
-        if DOC_NUMBER.search(line) or is_title_like(line) or _ADDRESSEES.match(line):
+        if _is_number_line(line) or is_title_like(line) or _ADDRESSEES.match(line):
             end = position + 1
             if _ADDRESSEES.match(line):
                 break
@@ -177,6 +191,9 @@ def find_opening(lines: list[str]) -> Frame:
         notice_end = _notice_end(lines)
         if notice_end == 0:
             notice_end, carried = _notice_header(lines), True
+            header = lines[:notice_end]
+            if not any(_is_number_line(line) or _ADDRESSEES.match(line) for line in header):
+                notice_end, carried = 0, False  # a title alone is a title, not a notice
     title_end = notice_end if carried else _title_end(lines, notice_end)
     return Frame((0, notice_end), (notice_end, title_end))
 

@@ -107,6 +107,7 @@ class HeadingMatch:
     rest: str
     printed: str
     path: tuple[int, ...] = ()
+    ambiguous: bool = False  # 1.3人户家庭: an item, or the quantity 1.3? only the sequence can tell
 
     @property
     def rank(self) -> float:
@@ -160,8 +161,24 @@ _PATTERNS: list[tuple[Style, re.Pattern[str]]] = [
 _BARE_NUMBER = re.compile(r"^((\d{1,2}))[\s\u3000]+(\S.{0,30})$", re.S)
 
 
-def match_heading(line: str) -> HeadingMatch | None:
-    """The numbering token at the start of a stripped line, if any."""
+_LOOSE_ITEM = re.compile(rf"^((\d{{1,3}})\s*{_DOT})\s*(\d.*)$", re.S)
+
+
+def match_heading(line: str, loose: bool = False) -> HeadingMatch | None:
+    """The numbering token at the start of a stripped line, if any.
+
+    With `loose`, a line such as 1.3人户家庭 that reads as a quantity also comes back, as an
+    ambiguous item the parser accepts only where the sequence expects exactly that number.
+    """
+    found = _match_heading(line)
+    if loose and (found is None or (found.style is Style.DECIMAL and len(found.path) == 2)):
+        item = _LOOSE_ITEM.match(line)
+        if item and int(item.group(2)):
+            return HeadingMatch(Style.ITEM, int(item.group(2)), item.group(3).strip(), item.group(1), (int(item.group(2)),), True)
+    return found
+
+
+def _match_heading(line: str) -> HeadingMatch | None:
     legal = _LEGAL.match(line)
     if legal:
         number = numeral_value(legal.group(2))

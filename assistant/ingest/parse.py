@@ -19,6 +19,8 @@ from assistant.ingest.frame import (
     attachment_starts,
     find_opening,
     is_attachment_heading,
+    is_attachment_list,
+    is_title_like_item,
     is_title_like,
     is_toc_line,
     signature_start,
@@ -113,17 +115,25 @@ class _BodyReader:
         self.toc: list[str] = []
         self.lines = lines
         self.position = 0
+        self.in_attachment_list = False
 
     def feed(self, position: int, next_decimal: int | None) -> None:
         self.position = position
         line = self.lines[position]
+        if is_attachment_list(line):
+            self.in_attachment_list = True
+        elif self.in_attachment_list and is_title_like_item(line):
+            self.stack[-1].paragraphs.append(line)  # 附件：1.…清单 names an attachment
+            return
+        else:
+            self.in_attachment_list = False
         found = self._candidate(line, next_decimal)
         if found and self._open(found, line):
             return
         self.stack[-1].paragraphs.append(line)
 
     def _candidate(self, line: str, next_decimal: int | None) -> HeadingMatch | None:
-        found = match_heading(line)
+        found = match_heading(line, loose=not self.decimal_tops)
         if self.decimal_tops:
             top = found if found and found.style is Style.ITEM else match_bare_decimal(line)
             if top and top.number == next_decimal and top.number not in self.opened_tops:
@@ -132,6 +142,8 @@ class _BodyReader:
 
     def _fits(self, found: HeadingMatch, parent: _Node) -> bool:
         local = parent.last_number.get(found.style, 0)
+        if found.ambiguous:
+            return found.number == local + 1 or (local == 0 and found.number == self.global_last.get(found.style, 0) + 1)
         if found.style is Style.DECIMAL:
             parent_path = parent.heading.path if parent.heading and parent.heading.style is Style.DECIMAL else None
             if parent_path is not None and found.path[:-1] != parent_path:
@@ -247,7 +259,11 @@ def _carries_text(found: HeadingMatch) -> bool:
 
 def _decimal_tops(lines: list[str]) -> set[int]:
     """First numbers of the decimal headings (2 of 2.1): the outline's top level, if any."""
-    tops = [found.path[0] for line in lines if (found := match_heading(line)) and found.style is Style.DECIMAL]
+    tops = [
+        found.path[0]
+        for line in lines
+        if (found := match_heading(line)) and found.style is Style.DECIMAL and not _carries_text(found)
+    ]
     return set(tops) if len(tops) >= 2 else set()
 
 
