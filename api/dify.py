@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.state import AnswererDep, StateDep
-from assistant.chunk import BREADCRUMB_SEPARATOR
+from assistant.ingest.chunk import BREADCRUMB_SEPARATOR
 from assistant.markers import marker
 
 router = APIRouter(tags=["Dify 外部知识库"])

@@ -24,8 +24,8 @@ from api.schemas import (
 )
 from api.state import AnswererDep, StateDep
 from assistant.answer import Answerer
-from assistant.document import outline, parent_locator
 from assistant.followup import Turn
+from assistant.ingest.document import outline, parent_locator
 
 router = APIRouter()
 ERRORS: dict[int | str, dict[str, object]] = {

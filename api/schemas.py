@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.answer import Answer, Citation
-from assistant.document import Clause, OutlineNode
+from assistant.ingest.document import Clause, OutlineNode
 from assistant.markers import marker
 from assistant.retrieve import Hit
 

@@ -15,14 +15,14 @@ from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 from assistant.abstain import AbstentionModel, Evidence, gather_evidence
-from assistant.ingest.document import Clause, ParsedDocument
 from assistant.extract import Excerpt, TermWeights, asks_quantity, best_excerpts, overlap
 from assistant.followup import Turn, standalone_question
+from assistant.ingest.document import Clause, ParsedDocument
+from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.intent import Intent, Kind, MetaField, classify
 from assistant.lexicon import Lexicon, unit_parts
 from assistant.llm import LLMAnswerer, LLMUnavailable
 from assistant.markers import marker, marker_text, markers_in
-from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.retrieve import Hit, Retrieval, Searcher
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from assistant.ingest.corpus import load_corpus
 from assistant.errors import PolicyQAError
+from assistant.ingest.corpus import load_corpus
 from assistant.ingest.parse import parse_document
 from assistant.settings import Settings, get_settings
 

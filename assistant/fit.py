@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer import Answerer
+from assistant.errors import CorpusError
 from assistant.ingest.chunk import sentences
 from assistant.ingest.document import Clause
-from assistant.errors import CorpusError
 from assistant.lexicon import unit_parts
 
 FIT_TERMS_FILE = "fit_terms.toml"

@@ -30,11 +30,11 @@ import faiss
 import numpy as np
 from tqdm import tqdm
 
+from assistant.embed import Embedder, EmbedderIdentity, EmbeddingCache
+from assistant.errors import IndexCorruptError, IndexMissingError
 from assistant.ingest.chunk import Chunk, chunk_clauses
 from assistant.ingest.corpus import corpus_checksum, load_corpus
 from assistant.ingest.document import ParsedDocument, document_from_json, document_to_json
-from assistant.embed import Embedder, EmbedderIdentity, EmbeddingCache
-from assistant.errors import IndexCorruptError, IndexMissingError
 from assistant.ingest.parse import parse_document
 from assistant.settings import Settings
 from assistant.tokenize import Tokenizer, read_terms, words_of_names

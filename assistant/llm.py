@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from assistant.ingest.document import Clause
 from assistant.errors import PolicyQAError
 from assistant.followup import Turn
+from assistant.ingest.document import Clause
 from assistant.markers import marker, marker_text, markers_in
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.ingest.document import Clause
 from assistant.embed import Embedder
 from assistant.index import PolicyIndex
+from assistant.ingest.document import Clause
 
 Fusion = Literal["rrf", "weighted"]
 # How far down each ranking fusion looks; the corpus is small, larger ones are cut here.

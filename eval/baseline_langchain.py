@@ -15,8 +15,8 @@ import faiss
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from assistant.ingest.document import Clause, ParsedDocument, non_blank
 from assistant.embed import Embedder, EmbeddingCache
+from assistant.ingest.document import Clause, ParsedDocument, non_blank
 
 CHUNK_SIZE, CHUNK_OVERLAP = 500, 50
 

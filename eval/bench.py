@@ -28,9 +28,9 @@ import bm25s
 import faiss
 import numpy as np
 
-from assistant.ingest.chunk import sentences
 from assistant.embed import load_embedder
 from assistant.index import build_index
+from assistant.ingest.chunk import sentences
 from assistant.service import load_answerer
 from assistant.settings import get_settings
 from eval.bench_api import measure_http, percentile, server

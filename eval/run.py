@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from assistant.ingest.corpus import load_corpus
 from assistant.embed import load_embedder
 from assistant.index import open_index
+from assistant.ingest.corpus import load_corpus
 from assistant.retrieve import Searcher
 from assistant.service import load_answerer, load_fit_matcher
 from assistant.settings import Settings, get_settings

