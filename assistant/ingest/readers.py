@@ -120,6 +120,17 @@ def _cell_text(element: Any) -> str:
     return re.sub(r"\s+", " ", element.text_content() or "").strip()
 
 
+def _fill_carried(carried: dict[int, tuple[str, int]], cells: list[str], column: int) -> int:
+    """Write the cells a rowspan above carries into this row from `column`; the next free column."""
+    while column in carried:
+        text, left = carried.pop(column)
+        cells.append(text)
+        if left > 1:
+            carried[column] = (text, left - 1)
+        column += 1
+    return column
+
+
 def _html_table_rows(table: Any) -> list[str]:
     """Rows of a table, rowspan cells repeated down their column, colspan cells left empty."""
     carried: dict[int, tuple[str, int]] = {}
@@ -130,12 +141,7 @@ def _html_table_rows(table: Any) -> list[str]:
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
-            while column in carried:
-                text, left = carried.pop(column)
-                cells.append(text)
-                if left > 1:
-                    carried[column] = (text, left - 1)
-                column += 1
+            column = _fill_carried(carried, cells, column)
             text = _cell_text(td)
             span = int(td.get("colspan", "1") or 1)
             down = int(td.get("rowspan", "1") or 1)
@@ -144,12 +150,7 @@ def _html_table_rows(table: Any) -> list[str]:
             if down > 1:
                 carried[column] = (text, down - 1)
             column += span
-        while column in carried:
-            text, left = carried.pop(column)
-            cells.append(text)
-            if left > 1:
-                carried[column] = (text, left - 1)
-            column += 1
+        _fill_carried(carried, cells, column)
         if any(cells):
             rows.append(CELL_SEPARATOR.join(cells))
     return rows
