@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 from assistant.abstain import AbstentionModel, Evidence, gather_evidence
-from assistant.extract import Excerpt, TermWeights, asks_quantity, best_excerpts, overlap
+from assistant.extract import CHINESE_FIGURE, Excerpt, TermWeights, asks_quantity, best_excerpts, overlap
 from assistant.followup import Turn, standalone_question
 from assistant.ingest.document import Clause, ParsedDocument
 from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
@@ -24,6 +24,7 @@ from assistant.lexicon import Lexicon, unit_parts
 from assistant.llm import LLMAnswerer, LLMUnavailable
 from assistant.markers import marker, marker_text, markers_in
 from assistant.retrieve import Hit, Retrieval, Searcher
+from assistant.scope import documents_named
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,9 @@ _DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
 _PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_CHINESE_FIGURE = re.compile(r"[一二三四五六七八九十两百千]+[个项家所座条类场批]")
-_MONEY_QUESTION = re.compile(r"多少钱|价格|票价|费用|金额|多少元|(补贴|奖励|资助|资金)(是)?多少")
+_WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始")
+_RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
+_MONEY_QUESTION = re.compile(r"多少钱|价格|票价|费用|金额|多少元|(补贴|奖励|资助|资金)(是)?多少|多少(补贴|奖励|资助|资金)")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
@@ -112,6 +114,8 @@ class Answerer:
             (c.doc_id, c.locator): c for doc in index.documents for c in doc.clauses
         }
         self.rows = [c for c in self.clauses.values() if c.kind == "row"]
+        # Clauses that name a lead unit: table rows, and items with an inline （牵头单位：…）.
+        self.led = [c for c in self.clauses.values() if c.lead_unit and c.kind not in ("notice", "preamble")]
         self.weights = TermWeights.from_token_lists(
             index.tokenizer.tokens(c.indexed_text) for c in index.chunks
         )
@@ -129,6 +133,8 @@ class Answerer:
     ) -> Answer:
         """Answer one question, resolving references to earlier turns first."""
         standalone = standalone_question(question, history, self.lexicon, self.subject_of_answer)
+        if doc_ids is None:  # a question that names a document is answered from it
+            doc_ids = documents_named(standalone, self.documents.values()) or None
         intent = classify(standalone, self.lexicon)
         answer = self._answer(standalone, intent, top_k, doc_ids)
         if mode == "llm" and answer.kind == Kind.FACT and not answer.abstained:
@@ -179,7 +185,7 @@ class Answerer:
         else:
             text = (
                 f"您好！我是政策问答助手，{scope}"
-                "例如：人才公寓计划建设多少平方米？南浔区牵头的重大工程项目有哪些？本文件的文号是什么？"
+                "例如：某项措施由哪个单位牵头？某个单位牵头哪些事项？本文件的文号是什么？"
             )
         return self._make(question, text, Kind.GREETING, ())
 
@@ -189,7 +195,11 @@ class Answerer:
     # -- metadata -------------------------------------------------------------------------
 
     def _metadata(self, question: str, field: MetaField, doc_ids: Collection[str] | None) -> Answer | None:
-        for document in self._documents(doc_ids):
+        documents = self._documents(doc_ids)
+        if len(documents) > 1:  # the document the question is about comes first
+            ranked = [h.doc_id for h in self.searcher.retrieve(question, RELATED_LIMIT, doc_ids).hits]
+            documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
+        for document in documents:
             notice = next((c for c in document.clauses if c.locator == NOTICE_LOCATOR), None)
             if notice is None:
                 continue
@@ -225,7 +235,7 @@ class Answerer:
             if match:
                 line = next((ln for ln in lines if match.group(1)[:6] in ln), match.group(0))
                 template = (
-                    "本行动计划的规划期为{value}［］。"
+                    "本文件的规划期为{value}［］。"
                     if field == MetaField.PERIOD
                     else "文件全称为《{value}》［］。"
                 )
@@ -255,7 +265,7 @@ class Answerer:
                 overlap(row.title, tokens, self.weights),
                 row,
             )
-            for row in self.rows
+            for row in self.led
             if doc_ids is None or row.doc_id in doc_ids
         ]
         if not rows:
@@ -269,7 +279,7 @@ class Answerer:
     def _listing(self, question: str, intent: Intent, doc_ids: Collection[str] | None) -> Answer:
         rows = [
             row
-            for row in self.rows
+            for row in (self.led if intent.units and not intent.categories else self.rows)
             if (doc_ids is None or row.doc_id in doc_ids)
             and (not intent.units or any(u in unit_parts(row.lead_unit or "") for u in intent.units))
             and (
@@ -281,7 +291,7 @@ class Answerer:
         who = "、".join(intent.units)
         subject = f"{who}牵头的{what}" if who else what
         if not rows:
-            return self._make(question, f"重大事项清单中没有{subject}。", Kind.LISTING, ())
+            return self._make(question, f"文件中没有{subject}。", Kind.LISTING, ())
         lines = [f"{subject}共{len(rows)}项："]
         for number, row in enumerate(rows, start=1):
             lines.append(f"{number}. {row.title}（牵头单位：{row.lead_unit}）{marker(row.locator)}")
@@ -320,7 +330,9 @@ class Answerer:
         if _MONEY_QUESTION.search(question):
             return not _MONEY.search(quote)
         asked = set(_NUMBER.findall(question))
-        return not (set(_NUMBER.findall(quote)) - asked or _CHINESE_FIGURE.search(quote))
+        if _WHEN_QUESTION.search(question) and _RELATIVE_TIME.search(quote):
+            return False  # 自登记注册的次月起, 自发布之日起: a time without a figure
+        return not (set(_NUMBER.findall(quote)) - asked or CHINESE_FIGURE.search(quote))
 
     def _fact(self, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
         retrieval, evidence = self.evidence(question, top_k, doc_ids)

@@ -19,6 +19,16 @@ _QUANTITY = re.compile(r"多少|几|多大|多长|多高|多远|何时|哪年|�
 _SEGMENT = re.compile(r"[^，；：,;]+[，；：,;]?")
 _LEADING_NUMBER = re.compile(r"^\s*(\d{1,3}[.．、]|[（(]\d{1,3}[)）]|[①-⑳])")
 _DIGIT = re.compile(r"\d")
+# A figure written in Chinese numerals is a numeral with its unit: 二百元, 五年内, 二十三时,
+# 三十日, 百分之十 (legal texts write amounts and terms this way).
+CHINESE_FIGURE = re.compile(
+    r"(?:[零〇两二三四五六七八九十百千万亿][零〇一两二三四五六七八九十百千万亿]*|一[零〇一两二三四五六七八九十百千万亿]+)\s*"
+    r"(?:元|年|个月|月|日|天|时|小时|周岁|岁|个|项|家|所|座|条|类|场|批|倍|人|名|次|亩|平方米|公里|分)"
+    r"|一\s*(?:元|年|个月|日|天|小时|周岁|倍|亩)"  # 一批, 一流, 一体 are not figures; 一年内 is
+    r"|百分之[零一二两三四五六七八九十百]+"
+)
+# Which-ones questions (哪几类, 哪几个) ask for a list, not a number.
+_WHICH_ONES = re.compile(r"哪几")
 LONG_SENTENCE = 220
 
 
@@ -43,7 +53,12 @@ class TermWeights:
 
 
 def asks_quantity(question: str) -> bool:
-    return bool(_QUANTITY.search(question))
+    return bool(_QUANTITY.search(_WHICH_ONES.sub("", question)))
+
+
+def has_figure(text: str) -> bool:
+    """Whether a text states a figure, in Arabic digits or in Chinese numerals with a unit."""
+    return bool(_DIGIT.search(text) or CHINESE_FIGURE.search(text))
 
 
 def overlap(text: str, tokens: Sequence[str], weights: TermWeights) -> float:
@@ -62,7 +77,7 @@ def focus(sentence: str, tokens: Sequence[str], weights: TermWeights, quantity: 
         return sentence
     scores = [overlap(segment, tokens, weights) for segment in segments]
     if quantity:
-        with_figures = [i for i, segment in enumerate(segments) if _DIGIT.search(segment)]
+        with_figures = [i for i, segment in enumerate(segments) if has_figure(segment)]
         candidates = with_figures or range(len(segments))
         best = max(candidates, key=lambda i: (scores[i], -i))
         if scores[best] > 0:

@@ -60,14 +60,16 @@ _META = [
     (MetaField.RECIPIENTS, re.compile(r"主送|发给(谁|哪些)|抄送")),
     (MetaField.TITLE, re.compile(r"(文件|这份|本文件|文件的)(标题|名称|全称)|叫什么名字")),
 ]
+# 施行, 生效, 有效期 and deadlines are stated in a clause of the policy, not in its notice.
+_IN_FORCE = re.compile(r"施行|生效|执行到|有效期|截止|废止|实施之日")
 _LEAD = re.compile(r"牵头|负责|责任单位|主管")
 _WHO_LEADS = re.compile(
     r"(哪个|哪些|什么|哪家)(单位|部门|机构)|谁(牵头|负责|主管|来)|由谁|(牵头|责任|负责|主管)(单位|部门)"
 )
 _LISTING = re.compile(r"哪些|有什么|有几|多少(项|个)|列出|列举|清单|都有|包括什么|包含什么")
 _ASKS_LIST_OF_ITEMS = re.compile(r"事项|项目|任务|举措|成果|工作")
-_PURPOSE = re.compile(r"为什么|为何|目的|背景|初衷|出发点|意义")
-_ABOUT_THE_PLAN = re.compile(r"行动计划|本计划|这个计划|该计划|这份文件|本文件|这个文件|金西翼")
+_PURPOSE = re.compile(r"为什么|为何|(?<!项)目的|背景|初衷|出发点|意义")
+_ABOUT_THE_PLAN = re.compile(r"行动计划|本计划|这个计划|该计划|这份文件|本文件|这个文件|方案|意见|政策|规定|条例|办法")
 
 
 def classify(question: str, lexicon: Lexicon) -> Intent:
@@ -77,9 +79,9 @@ def classify(question: str, lexicon: Lexicon) -> Intent:
     if parts and all(_GREETING.match(part) for part in parts):
         return Intent(Kind.GREETING)
     for meta_field, pattern in _META:
-        if pattern.search(text) and not lexicon.entities_in(text):
+        if pattern.search(text) and not lexicon.entities_in(text) and not _IN_FORCE.search(text):
             return Intent(Kind.METADATA, meta_field=meta_field)
-    if _PURPOSE.search(text) and _ABOUT_THE_PLAN.search(text):
+    if _PURPOSE.search(text) and (_ABOUT_THE_PLAN.search(text) or lexicon.names_a_document(text)):
         return Intent(Kind.PURPOSE)
     units = tuple(lexicon.units_in(text))
     categories = tuple(lexicon.categories_in(text))

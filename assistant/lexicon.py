@@ -33,6 +33,11 @@ class Lexicon:
     places: tuple[str, ...]
     categories: tuple[Category, ...]
     row_titles: tuple[str, ...]
+    titles: tuple[str, ...] = ()  # the documents' titles, to tell a question about a document
+
+    def names_a_document(self, text: str, min_chars: int = 3) -> bool:
+        """Whether text shares a run of min_chars with a document title (打造…金西翼)."""
+        return any(text[i : i + min_chars] in title for title in self.titles for i in range(len(text) - min_chars + 1))
 
     def units_in(self, text: str) -> list[str]:
         """Canonical units named in text, longest alias first, without overlaps."""
@@ -76,6 +81,7 @@ def _aliases(unit: str) -> set[str]:
 
 def build_lexicon(documents: Iterable[ParsedDocument], extra_places: Iterable[str] = ()) -> Lexicon:
     """Collect the names of every document."""
+    documents = list(documents)
     unit_aliases: dict[str, str] = {}
     places: set[str] = {p for p in extra_places if p.endswith(_PLACE_SUFFIX)}
     categories: list[Category] = []
@@ -94,6 +100,7 @@ def build_lexicon(documents: Iterable[ParsedDocument], extra_places: Iterable[st
                     unit_aliases.setdefault(alias, unit)
                 if unit.endswith(_PLACE_SUFFIX) and not unit.startswith(("市", "各")):
                     places.add(unit)
+    titles = tuple(doc.meta.title for doc in documents)
     return Lexicon(
-        unit_aliases, tuple(sorted(places, key=len, reverse=True)), tuple(categories), tuple(row_titles)
+        unit_aliases, tuple(sorted(places, key=len, reverse=True)), tuple(categories), tuple(row_titles), titles
     )

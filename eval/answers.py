@@ -1,6 +1,6 @@
 """Answer quality on the gold set, through the same Answerer the API uses.
 
-    python -m eval.answers [--json]
+    python -m eval.answers [--suite huzhou|realdocs|heldout] [--json]
 
 Reports, over answerable items: the first citation is an expected clause; every key
 phrase appears in the answer; every clause of a listing is cited; wrong abstentions.
@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from assistant.answer import Answer, Answerer
 from assistant.followup import Turn
 from assistant.service import load_answerer
 from assistant.settings import get_settings
-from eval.gold import GOLD_FILE, GoldItem, load_gold
+from eval.gold import GoldItem, load_gold
+from eval.suites import SUITES
 
 
 @dataclass
@@ -88,10 +88,11 @@ def evaluate(answerer: Answerer, gold: list[GoldItem]) -> AnswerScores:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--gold", type=Path, default=GOLD_FILE, help="gold set (JSON Lines)")
+    parser.add_argument("--suite", choices=sorted(SUITES), default="huzhou", help="corpus and gold set")
     args = parser.parse_args()
-    answerer = load_answerer(get_settings(), progress=False)
-    gold = load_gold(args.gold)
+    suite = SUITES[args.suite]
+    answerer = load_answerer(suite.settings(get_settings()), progress=False)
+    gold = load_gold(suite.gold_file)
     scores = evaluate(answerer, gold)
     if args.json:
         print(json.dumps({**asdict(scores), "rates": scores.rates()}, ensure_ascii=False, indent=2))

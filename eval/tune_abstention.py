@@ -1,6 +1,10 @@
-"""Fit the abstention model on the gold set and write assistant/abstention.json.
+"""Fit the abstention model on the gold sets and write assistant/abstention.json.
 
-    python -m eval.tune_abstention [--dry-run]
+    python -m eval.tune_abstention [--suites huzhou,realdocs] [--report heldout] [--dry-run]
+
+Fitted on the Huzhou plan and the development real documents together, so the model
+does not learn one document's score levels; figures are printed for leave-one-document-out
+and for the held-out real documents, which the fit never sees.
 
 A logistic regression on the retrieval signals (assistant/abstain.py) separates the
 answerable fact questions of the gold set from the unanswerable ones. The threshold is
@@ -18,7 +22,8 @@ import numpy as np
 from assistant.abstain import AbstentionModel
 from assistant.service import load_answerer
 from assistant.settings import get_settings
-from eval.gold import load_gold
+from eval.gold import GoldItem, load_gold
+from eval.suites import SUITES
 
 MAX_WRONG_ABSTENTION = 0.05
 FACT_TYPES = ("fact", "paraphrase")
@@ -65,19 +70,34 @@ def report(name: str, p: np.ndarray, y: np.ndarray, t: float) -> None:
     )
 
 
+def suite_rows(name: str) -> tuple[list[GoldItem], np.ndarray, np.ndarray]:
+    """The fact and unanswerable items of a suite, their features and the figure check."""
+    suite = SUITES[name]
+    answerer = load_answerer(suite.settings(get_settings()), progress=False)
+    items = [i for i in load_gold(suite.gold_file) if i.type in (*FACT_TYPES, "unanswerable")]
+    features, missing = [], []
+    for item in items:
+        retrieval, evidence = answerer.evidence(item.question)
+        missing.append(answerer.figure_missing(item.question, answerer.excerpts(item.question, retrieval.hits)))
+        features.append(evidence.features())
+    return items, np.array(features), np.array(missing)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dry-run", action="store_true", help="print figures, do not write the model")
+    parser.add_argument("--suites", default="huzhou,realdocs", help="suites to fit on")
+    parser.add_argument("--report", default="heldout", help="suites only reported on (empty: none)")
     args = parser.parse_args()
-    answerer = load_answerer(get_settings(), progress=False)
-    items = [i for i in load_gold() if i.type in (*FACT_TYPES, "unanswerable")]
-    rows = []
-    for item in items:
-        retrieval, evidence = answerer.evidence(item.question)
-        missing = answerer.figure_missing(item.question, answerer.excerpts(item.question, retrieval.hits))
-        rows.append((evidence.features(), missing))
-    x = np.array([features for features, _ in rows])
-    figure_missing = np.array([missing for _, missing in rows])
+    items: list[GoldItem] = []
+    blocks, flags = [], []
+    for name in args.suites.split(","):
+        suite_items, x_suite, missing_suite = suite_rows(name)
+        items += suite_items
+        blocks.append(x_suite)
+        flags.append(missing_suite)
+    x = np.vstack(blocks)
+    figure_missing = np.concatenate(flags)
     y = np.array([1.0 if i.type in FACT_TYPES else 0.0 for i in items])
     w, b = fit_logistic(x, y)
     # Questions the figure check already turns down need no help from the model.
@@ -87,12 +107,17 @@ def main() -> None:
         f"{int(y.sum())} answerable, {int((1 - y).sum())} unanswerable; weights {np.round(w, 3)}, bias {b:.3f}, threshold {t:.2f}"
     )
     report("training", p, y, t)
-    loo = np.zeros_like(p)
-    for k in range(len(y)):
-        keep = np.arange(len(y)) != k
-        wk, bk = fit_logistic(x[keep], y[keep])
-        loo[k] = 0.0 if figure_missing[k] else probabilities(x[k : k + 1], wk, bk)[0]
-    report("leave-one-out", loo, y, t)
+    groups = np.array([i.doc_id for i in items])
+    lodo = np.zeros_like(p)
+    for group in sorted(set(groups)):
+        out = groups == group
+        wk, bk = fit_logistic(x[~out], y[~out])
+        lodo[out] = np.where(figure_missing[out], 0.0, probabilities(x[out], wk, bk))
+    report("leave-one-doc-out", lodo, y, t)
+    for name in filter(None, args.report.split(",")):
+        report_items, x_report, missing_report = suite_rows(name)
+        y_report = np.array([1.0 if i.type in FACT_TYPES else 0.0 for i in report_items])
+        report(name, np.where(missing_report, 0.0, probabilities(x_report, w, b)), y_report, t)
     if not args.dry_run:
         AbstentionModel(tuple(float(v) for v in w), float(b), t).save()
         print("wrote assistant/abstention.json")

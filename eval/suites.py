@@ -1,0 +1,37 @@
+"""The gold suites: a corpus folder and the gold set asked of it.
+
+`huzhou` is the first corpus; `realdocs` the real documents of other styles used in
+development; `heldout` the real documents kept out of development. Each suite gets its
+own index folder under the configured index directory, so switching suites never makes
+another suite's index stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.settings import PROJECT_ROOT, Settings
+from eval.gold import GOLD_FILE
+
+EVAL_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    corpus_dir: Path
+    gold_file: Path
+
+    def settings(self, base: Settings) -> Settings:
+        """The settings that point at this suite's corpus and its own index folder."""
+        if self.corpus_dir == base.corpus_dir:
+            return base
+        return base.model_copy(update={"corpus_dir": self.corpus_dir, "index_dir": base.index_dir / f"suite-{self.name}"})
+
+
+SUITES = {
+    "huzhou": Suite("huzhou", PROJECT_ROOT / "corpus", GOLD_FILE),
+    "realdocs": Suite("realdocs", EVAL_DIR / "realdocs", EVAL_DIR / "realdocs" / "gold.jsonl"),
+    "heldout": Suite("heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "realdocs-heldout" / "gold.jsonl"),
+}
