@@ -24,7 +24,7 @@ from assistant.lexicon import Lexicon, unit_parts
 from assistant.llm import LLMAnswerer, LLMUnavailable
 from assistant.markers import marker, marker_text, markers_in
 from assistant.retrieve import Hit, Retrieval, Searcher
-from assistant.scope import documents_named
+from assistant.scope import DocumentNames, documents_named
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ class Answerer:
         self.weights = TermWeights.from_token_lists(
             index.tokenizer.tokens(c.indexed_text) for c in index.chunks
         )
+        self.names = [DocumentNames.of(doc) for doc in index.documents]
         self._by_marker = {marker_text(loc): clause for (_, loc), clause in self.clauses.items()}
 
     # -- public ---------------------------------------------------------------------------
@@ -133,10 +134,13 @@ class Answerer:
     ) -> Answer:
         """Answer one question, resolving references to earlier turns first."""
         standalone = standalone_question(question, history, self.lexicon, self.subject_of_answer)
+        asked = standalone
         if doc_ids is None:  # a question that names a document is answered from it
-            doc_ids = documents_named(standalone, self.documents.values()) or None
+            scope = documents_named(standalone, self.names)
+            if scope is not None:
+                doc_ids, asked = scope.doc_ids, scope.question
         intent = classify(standalone, self.lexicon)
-        answer = self._answer(standalone, intent, top_k, doc_ids)
+        answer = replace(self._answer(asked, intent, top_k, doc_ids), standalone_question=standalone)
         if mode == "llm" and answer.kind == Kind.FACT and not answer.abstained:
             answer = self._with_llm(answer, history, top_k, doc_ids)
         return replace(answer, question=question)

@@ -12,23 +12,25 @@ from dataclasses import dataclass
 
 from assistant.ingest.document import Heading, Kind, ParsedDocument
 
-MIN_SHARED_CHARS = 6  # a shared run this long (支持重点产业, 生活垃圾分类管理) names a document
+MIN_SHARED_CHARS = 6
+_MIN_REST_CHARS = 4  # what is left of a question once its document's name is taken out  # a shared run this long (支持重点产业, 生活垃圾分类管理) names a document
 _NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号")
 _GENERIC = re.compile(r"关于|印发|的通知|实施意见|实施方案|行动计划|若干措施|管理办法|人民政府|办公室|办公厅")
 
 
-def _longest_shared_run(a: str, b: str) -> int:
-    """Length of the longest substring the two texts share (dynamic programming)."""
-    best = 0
+def _longest_shared_run(a: str, b: str) -> tuple[int, int]:
+    """(length, end in a) of the longest substring the two texts share (dynamic programming)."""
+    best, end = 0, 0
     previous = [0] * (len(b) + 1)
-    for ch in a:
+    for i, ch in enumerate(a, start=1):
         current = [0] * (len(b) + 1)
         for j, other in enumerate(b, start=1):
             if ch == other:
                 current[j] = previous[j - 1] + 1
-                best = max(best, current[j])
+                if current[j] > best:
+                    best, end = current[j], i
         previous = current
-    return best
+    return best, end
 
 
 @dataclass(frozen=True)
@@ -47,23 +49,39 @@ class DocumentNames:
         ]
         return cls(document.meta.doc_id, document.meta.number, tuple(t for t in titles if t))
 
-    def strength(self, question: str) -> int:
-        """How clearly the question names this document: characters of title it shares."""
+    def mention(self, question: str) -> tuple[int, str]:
+        """How clearly the question names this document (characters of its title it shares,
+        100 for its 文号), and the words that name it."""
         if self.number and self.number in question:
-            return 100
-        best = 0
+            return 100, self.number
+        best, said = 0, ""
         for title in self.titles:
             if title in question:
-                return 99
-            core = _GENERIC.sub("|", title)
-            best = max(best, _longest_shared_run(question, core))
-        return best
+                return 99, title
+            length, end = _longest_shared_run(question, _GENERIC.sub("|", title))
+            if length > best:
+                best, said = length, question[end - length : end]
+        return best, said
 
 
-def documents_named(question: str, documents: Iterable[ParsedDocument]) -> set[str]:
+@dataclass(frozen=True)
+class Scope:
+    """The documents a question names, and the question with the naming words taken out
+    (嘉兴 in 嘉兴市生活垃圾分类管理条例 should not pull retrieval to every clause saying 嘉兴)."""
+
+    doc_ids: frozenset[str]
+    question: str
+
+
+def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope | None:
     """The documents the question names most clearly, if it names any (ties are kept)."""
-    strengths = {names.doc_id: names.strength(question) for names in map(DocumentNames.of, documents)}
-    if len(strengths) < 2:
-        return set()
-    best = max(strengths.values())
-    return {doc_id for doc_id, s in strengths.items() if s == best} if best >= MIN_SHARED_CHARS else set()
+    mentions = {names.doc_id: names.mention(question) for names in documents}
+    if len(mentions) < 2:
+        return None
+    best = max(strength for strength, _ in mentions.values())
+    if best < MIN_SHARED_CHARS:
+        return None
+    chosen = {doc_id: said for doc_id, (strength, said) in mentions.items() if strength == best}
+    said = next(iter(chosen.values()))
+    rest = question.replace(said, "", 1).strip("《》“”\"' ")
+    return Scope(frozenset(chosen), rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question)
