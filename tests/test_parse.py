@@ -254,3 +254,40 @@ def test_chinese_numerals_round_trip() -> None:
     assert int_to_cn(11) == "十一"
     assert int_to_cn(20) == "二十"
     assert cn_to_int("二十三") == 23
+
+
+def test_decimal_outline_with_a_table_of_contents() -> None:
+    text = "\n".join(
+        [
+            "某市突发事件应急预案",
+            "目录",
+            "1 总则……1",
+            "1.1 编制目的……1",
+            "2 组织体系……3",
+            "1 总则",
+            "1.1 编制目的",
+            "为了提高应对突发事件的能力，制定本预案。",
+            "1.2 适用范围",
+            "本预案适用于本市行政区域内的突发事件。具体包括：",
+            "（1）自然灾害；",
+            "（2）事故灾难。",
+            "2 组织体系",
+            "2.1 领导机构",
+            "市政府是突发事件应急管理工作的行政领导机关。",
+            "2.2 工作机构",
+            "市应急管理局是本市应急管理工作的办事机构。",
+        ]
+    )
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    assert [c.locator for c in doc.clauses] == ["1/1", "1/2", "1/2/1", "1/2/2", "2/1", "2/2"]
+    assert doc.clause("1/2/1").cite == "1.2（1）" and doc.clause("2/2").cite == "2.2"
+    assert any(e.kind == "toc" for e in doc.elements if isinstance(e, Heading))
+    assert non_blank(render(doc)) == non_blank(text)
+
+
+def test_legal_articles_under_chapters_and_items_in_articles() -> None:
+    text = "某市条例\n第一章 总则\n第一条 为了规范管理，制定本条例。\n第二条 有下列情形之一的，予以处罚：\n（一）未登记的；\n（二）逾期未改正的。\n第二章 附则\n第三条 本条例自2025年1月1日起施行。"
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    assert [c.locator for c in doc.clauses] == ["第一条", "第二条", "第二条/一", "第二条/二", "第三条"]
+    assert doc.clause("第二条/二").cite == "第二条（二）"
+    assert {e.locator for e in doc.elements if isinstance(e, Heading) and e.kind == "chapter"} == {"第一章", "第二章"}

@@ -167,14 +167,18 @@ class _BodyReader:
             later = match_heading(line)
             if later is None:
                 continue
-            if later.rank < found.rank:
+            if self._rank(later) < self._rank(found):
                 return True
             if later.style is found.style and later.number == local + 1 and later.path[:-1] == found.path[:-1]:
                 return False
         return True
 
+    def _rank(self, found: HeadingMatch) -> float:
+        """Where a heading nests in this document: its style's group, then the convention."""
+        return self.ranks.get(found.style, OUTER_GROUP) + found.rank
+
     def _open(self, found: HeadingMatch, line: str) -> bool:
-        rank = self.ranks.get(found.style, OUTER_GROUP) + found.rank
+        rank = self._rank(found)
         depth = len(self.stack)
         while self.stack[depth - 1].rank >= rank:
             depth -= 1
@@ -240,7 +244,7 @@ def _document_ranks(lines: list[str]) -> dict[Style, float]:
         if found:
             standalone.setdefault(found.style, []).append(not _carries_text(found))
     return {
-        style: OUTER_GROUP if sum(flags) * 2 >= len(flags) else INNER_GROUP for style, flags in standalone.items()
+        style: OUTER_GROUP if sum(flags) * 2 > len(flags) else INNER_GROUP for style, flags in standalone.items()
     }
 
 

@@ -210,8 +210,8 @@ class TableBuilder:
         width = len(columns.names)
         values = [_Cell(list(cell.lines)) for cell in cells[:width]]
         content = min(columns.content, len(values) - 1)
-        for extra in cells[width:]:  # stray or wrapped cells stay with the content
-            values[content].lines.extend(extra.lines)
+        for extra in cells[width:]:  # stray or wrapped cells follow the row's last cell, in source order
+            values[-1].lines.extend(extra.lines)
         joined = [cell.joined for cell in values]
         name = joined[columns.name] if columns.name is not None and columns.name < len(values) else ""
         lead = joined[columns.lead] if columns.lead is not None and columns.lead < len(values) else None
