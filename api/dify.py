@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 
 from api.state import AnswererDep, StateDep
 from assistant.ingest.chunk import BREADCRUMB_SEPARATOR
-from assistant.markers import marker
 
 router = APIRouter(tags=["Dify 外部知识库"])
 ALL_DOCUMENTS = "policyqa"
@@ -71,7 +70,7 @@ def retrieval(
                 "doc_id": hit.doc_id,
                 "document_title": answerer.documents[hit.doc_id].meta.title,
                 "locator": hit.locator,
-                "marker": marker(hit.locator),
+                "marker": hit.marker,
                 "breadcrumb": BREADCRUMB_SEPARATOR.join(hit.breadcrumb),
                 "lead_unit": hit.lead_unit or "",
             },

@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.answer import Answer, Citation
 from assistant.ingest.document import Clause, OutlineNode
-from assistant.markers import marker
 from assistant.retrieve import Hit
 
 MAX_QUESTION_CHARS = 1000
@@ -103,7 +102,7 @@ class HitOut(BaseModel):
 
     @classmethod
     def of(cls, hit: Hit) -> HitOut:
-        return cls.model_validate({**asdict(hit), "marker": marker(hit.locator)})
+        return cls.model_validate({**asdict(hit), "marker": hit.marker})
 
 
 class SearchResponse(BaseModel):
@@ -180,7 +179,7 @@ class ClauseOut(BaseModel):
             paragraphs=list(clause.paragraphs),
             lead_unit=clause.lead_unit,
             fields=dict(clause.fields),
-            marker=marker(clause.locator),
+            marker=clause.marker,
             parent=parent,
             children=children,
         )

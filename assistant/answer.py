@@ -15,14 +15,14 @@ from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 from assistant.abstain import AbstentionModel, Evidence, gather_evidence
-from assistant.extract import CHINESE_FIGURE, Excerpt, TermWeights, asks_quantity, best_excerpts, overlap
+from assistant.extract import Excerpt, TermWeights, answers_figure, asks_quantity, best_excerpts, overlap
 from assistant.followup import Turn, standalone_question
 from assistant.ingest.document import Clause, ParsedDocument
 from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.intent import Intent, Kind, MetaField, classify
 from assistant.lexicon import Lexicon, unit_parts
 from assistant.llm import LLMAnswerer, LLMUnavailable
-from assistant.markers import marker, marker_text, markers_in
+from assistant.markers import marker_text, markers_in
 from assistant.retrieve import Hit, Retrieval, Searcher
 from assistant.scope import DocumentNames, documents_named
 
@@ -35,11 +35,6 @@ _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五
 _DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
 _PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始")
-_RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
-_MONEY_QUESTION = re.compile(r"多少钱|价格|票价|费用|金额|多少元|(补贴|奖励|资助|资金)(是)?多少|多少(补贴|奖励|资助|资金)")
-_MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
 
@@ -83,15 +78,15 @@ def _citation(clause: Clause, score: float, highlights: Sequence[str] = ()) -> C
         text=clause.text,
         lead_unit=clause.lead_unit,
         score=score,
-        marker=marker(clause.locator),
+        marker=clause.marker,
         highlights=tuple(highlights),
     )
 
 
-def _sentence_with_marker(quote: str, locator: str) -> str:
+def _sentence_with_marker(quote: str, clause: Clause) -> str:
     """Put the marker before the closing full stop: ……人才公寓［二（三）3］。"""
     body = quote.rstrip("。；;，, ")
-    return f"{body}{marker(locator)}。"
+    return f"{body}{clause.marker}。"
 
 
 class Answerer:
@@ -120,7 +115,7 @@ class Answerer:
             index.tokenizer.tokens(c.indexed_text) for c in index.chunks
         )
         self.names = [DocumentNames.of(doc) for doc in index.documents]
-        self._by_marker = {marker_text(loc): clause for (_, loc), clause in self.clauses.items()}
+        self._by_marker = {clause.cite or marker_text(loc): clause for (_, loc), clause in self.clauses.items()}
 
     # -- public ---------------------------------------------------------------------------
 
@@ -211,7 +206,7 @@ class Answerer:
             if found is None:
                 continue
             value, line, template = found
-            text = template.format(value=value).replace("［］", marker(notice.locator))
+            text = template.format(value=value).replace("［］", notice.marker)
             return self._make(question, text, Kind.METADATA, [_citation(notice, 1.0, [line])])
         return None
 
@@ -251,7 +246,7 @@ class Answerer:
         for document in self._documents(doc_ids):
             preamble = next((c for c in document.clauses if c.locator == PREAMBLE_LOCATOR), None)
             if preamble:
-                text = _sentence_with_marker(preamble.text, preamble.locator)
+                text = _sentence_with_marker(preamble.text, preamble)
                 return self._make(question, text, Kind.PURPOSE, [_citation(preamble, 1.0, [preamble.text])])
         return None
 
@@ -277,7 +272,7 @@ class Answerer:
         coverage, _, row = max(rows, key=lambda item: (item[1], item[0]))
         if coverage < 0.6 or not row.lead_unit:
             return None
-        text = f"{row.title}的牵头单位是{row.lead_unit}{marker(row.locator)}。"
+        text = f"{row.title}的牵头单位是{row.lead_unit}{row.marker}。"
         return self._make(question, text, Kind.LEAD_UNIT, [_citation(row, coverage)])
 
     def _listing(self, question: str, intent: Intent, doc_ids: Collection[str] | None) -> Answer:
@@ -298,7 +293,7 @@ class Answerer:
             return self._make(question, f"文件中没有{subject}。", Kind.LISTING, ())
         lines = [f"{subject}共{len(rows)}项："]
         for number, row in enumerate(rows, start=1):
-            lines.append(f"{number}. {row.title}（牵头单位：{row.lead_unit}）{marker(row.locator)}")
+            lines.append(f"{number}. {row.title}（牵头单位：{row.lead_unit}）{row.marker}")
         return self._make(question, "\n".join(lines), Kind.LISTING, [_citation(row, 1.0) for row in rows])
 
     # -- facts ----------------------------------------------------------------------------
@@ -330,13 +325,7 @@ class Answerer:
         """
         if not asks_quantity(question):
             return False
-        quote = "".join(e.quote for e in excerpts)
-        if _MONEY_QUESTION.search(question):
-            return not _MONEY.search(quote)
-        asked = set(_NUMBER.findall(question))
-        if _WHEN_QUESTION.search(question) and _RELATIVE_TIME.search(quote):
-            return False  # 自登记注册的次月起, 自发布之日起: a time without a figure
-        return not (set(_NUMBER.findall(quote)) - asked or CHINESE_FIGURE.search(quote))
+        return not answers_figure(question, "".join(e.quote for e in excerpts))
 
     def _fact(self, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
         retrieval, evidence = self.evidence(question, top_k, doc_ids)
@@ -363,7 +352,7 @@ class Answerer:
                 and clause.title not in quote
                 and overlap(clause.title, tokens, self.weights) > 0
             )
-            parts.append(_sentence_with_marker(f"{clause.title}：{quote}" if titled else quote, key[1]))
+            parts.append(_sentence_with_marker(f"{clause.title}：{quote}" if titled else quote, clause))
         citations = [
             _citation(self.clauses[key], by_locator[key].score, sentences)
             for key, sentences in highlights.items()
@@ -374,7 +363,7 @@ class Answerer:
         related = hits[:RELATED_LIMIT]
         text = "抱歉，现有文件没有涉及这个问题，无法据实回答。"
         if related:
-            text += "可能相关的条款：" + "；".join(f"{h.label}{marker(h.locator)}" for h in related) + "。"
+            text += "可能相关的条款：" + "；".join(f"{h.label}{h.marker}" for h in related) + "。"
         citations = [_citation(self.clauses[(h.doc_id, h.locator)], h.score) for h in related]
         return self._make(question, text, Kind.FACT, citations, abstained=True)
 

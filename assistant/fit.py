@@ -118,6 +118,7 @@ class FitMatch:
     support: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     related: tuple[RelatedRow, ...] = field(default_factory=tuple)
+    marker: str = ""  # the clause's citation marker
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class FitMatcher:
             support, conditions = support_and_conditions(clause.text)
             results.append(
                 FitMatch(
+                    marker=clause.marker,
                     doc_id=clause.doc_id,
                     locator=clause.locator,
                     label=clause.label,

@@ -6,7 +6,6 @@ from dataclasses import asdict
 from itertools import groupby
 
 from assistant.fit import FitMatch, FitResult
-from assistant.markers import marker
 
 LEVEL_ORDER = {"高": 0, "中": 1, "低": 2}
 
@@ -27,7 +26,7 @@ def fit_to_json(result: FitResult) -> dict[str, object]:
                     for k, v in asdict(match).items()
                     if k not in ("reasons", "related", "support", "conditions")
                 },
-                "marker": marker(match.locator),
+                "marker": match.marker,
                 "reasons": [asdict(r) | {"words": list(r.words)} for r in match.reasons],
                 "support": list(match.support),
                 "conditions": list(match.conditions),
@@ -64,7 +63,7 @@ def fit_to_markdown(result: FitResult, title: str) -> str:
     for theme, matches in grouped(result.matches):
         lines += ["", f"## {theme}"]
         for match in matches:
-            lines += ["", f"### 【{match.level}】{match.label} {marker(match.locator)}", ""]
+            lines += ["", f"### 【{match.level}】{match.label} {match.marker}", ""]
             if match.lead_unit:
                 lines.append(f"- 牵头单位：{match.lead_unit}")
             if match.reasons:

@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from assistant.errors import PolicyQAError
 from assistant.followup import Turn
 from assistant.ingest.document import Clause
-from assistant.markers import marker, marker_text, markers_in
+from assistant.markers import marker_text, markers_in
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class LLMReply:
 
 def build_prompt(question: str, clauses: Sequence[Clause]) -> str:
     blocks = [
-        f"{marker(c.locator)} {c.label}\n{c.text}" + (f"\n牵头单位：{c.lead_unit}" if c.lead_unit else "")
+        f"{c.marker} {c.label}\n{c.text}" + (f"\n牵头单位：{c.lead_unit}" if c.lead_unit else "")
         for c in clauses
     ]
     return "条款：\n\n" + "\n\n".join(blocks) + f"\n\n问题：{question}"
@@ -49,7 +49,7 @@ def build_prompt(question: str, clauses: Sequence[Clause]) -> str:
 
 def check_citations(text: str, clauses: Sequence[Clause]) -> LLMReply:
     """Keep the markers that name a given clause; drop (and log) the others."""
-    known = {marker_text(c.locator): c for c in clauses}
+    known = {c.cite or marker_text(c.locator): c for c in clauses}
     cited: list[Clause] = []
     for found in markers_in(text):
         clause = known.get(found)

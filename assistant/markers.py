@@ -37,6 +37,11 @@ def marker(locator: str) -> str:
     return f"{OPEN}{marker_text(locator)}{CLOSE}"
 
 
+def bracket(cite: str) -> str:
+    """A marker from the text a parsed clause stores for it (Clause.cite)."""
+    return f"{OPEN}{cite}{CLOSE}"
+
+
 def markers_in(text: str) -> list[str]:
     """Marker texts in the order they appear (without brackets)."""
     return MARKER.findall(text)

@@ -21,6 +21,7 @@ from pydantic import ConfigDict
 from assistant.embed import Embedder
 from assistant.index import PolicyIndex
 from assistant.ingest.document import Clause
+from assistant.markers import bracket, marker
 
 Fusion = Literal["rrf", "weighted"]
 # How far down each ranking fusion looks; the corpus is small, larger ones are cut here.
@@ -40,6 +41,12 @@ class Hit:
     score: float
     lead_unit: str | None
     kind: str
+    cite: str = ""
+
+    @property
+    def marker(self) -> str:
+        """The clause's citation marker: ［二（三）3］, ［第十二条（一）］, ［5.1.2］."""
+        return bracket(self.cite) if self.cite else marker(self.locator)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -165,6 +172,7 @@ class Searcher:
                     score=score,
                     lead_unit=clause.lead_unit,
                     kind=clause.kind,
+                    cite=clause.cite,
                 )
             )
         return hits

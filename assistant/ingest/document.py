@@ -65,7 +65,7 @@ class Clause:
     @property
     def marker(self) -> str:
         """The citation marker, brackets included."""
-        return f"［{self.cite or self.locator}］"
+        return f"［{self.cite or self.locator.replace('/', '·')}］"
 
     @property
     def text(self) -> str:
