@@ -15,6 +15,7 @@ from assistant.ingest.document import Heading, Kind, ParsedDocument
 MIN_SHARED_CHARS = 6
 _MIN_REST_CHARS = 4  # what is left of a question once its document's name is taken out  # a shared run this long (支持重点产业, 生活垃圾分类管理) names a document
 _NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号")
+_PLACE = re.compile(r"(?:中共)?([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区)")
 _GENERIC = re.compile(r"关于|印发|的通知|实施意见|实施方案|行动计划|若干措施|管理办法|人民政府|办公室|办公厅")
 
 
@@ -38,6 +39,7 @@ class DocumentNames:
     doc_id: str
     number: str
     titles: tuple[str, ...]
+    places: tuple[str, ...] = ()  # 嘉兴 of 嘉兴市…条例: where the document applies
 
     @classmethod
     def of(cls, document: ParsedDocument) -> DocumentNames:
@@ -47,7 +49,8 @@ class DocumentNames:
             for e in document.elements
             if isinstance(e, Heading) and e.kind in (Kind.TITLE, Kind.ATTACHMENT)
         ]
-        return cls(document.meta.doc_id, document.meta.number, tuple(t for t in titles if t))
+        places = {m.group(1) for m in _PLACE.finditer(document.meta.title)} - {"各", "本", "全", "自治"}
+        return cls(document.meta.doc_id, document.meta.number, tuple(t for t in titles if t), tuple(sorted(places)))
 
     def mention(self, question: str) -> tuple[int, str]:
         """How clearly the question names this document (characters of its title it shares,
@@ -75,13 +78,26 @@ class Scope:
 
 def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope | None:
     """The documents the question names most clearly, if it names any (ties are kept)."""
+    documents = list(documents)
     mentions = {names.doc_id: names.mention(question) for names in documents}
     if len(mentions) < 2:
         return None
     best = max(strength for strength, _ in mentions.values())
     if best < MIN_SHARED_CHARS:
-        return None
+        return _place_named(question, documents)
     chosen = {doc_id: said for doc_id, (strength, said) in mentions.items() if strength == best}
     said = next(iter(chosen.values()))
     rest = question.replace(said, "", 1).strip("《》“”\"' ")
     return Scope(frozenset(chosen), rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question)
+
+
+def _place_named(question: str, documents: list[DocumentNames]) -> Scope | None:
+    """The documents of the place a question names (嘉兴生活垃圾分为哪几类 → the 嘉兴 条例),
+    when that place is not every document's; the place name leaves the retrieval query."""
+    named = {d.doc_id: place for d in documents for place in d.places if place in question}
+    if not named or len(named) == len(documents):
+        return None
+    rest = question
+    for place in set(named.values()):
+        rest = re.sub(rf"{place}(省|市|县|区)?", "", rest)
+    return Scope(frozenset(named), rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question)
