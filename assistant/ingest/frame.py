@@ -163,8 +163,8 @@ def _title_end(lines: list[str], start: int) -> int:
     return position
 
 
-def _signature_start(lines: list[str], start: int, end: int) -> int:
-    """Where the closing block of issuer, date and publication lines begins."""
+def signature_start(lines: list[str], start: int, end: int) -> int:
+    """Where the closing block of issuer, date and publication lines begins (end if none)."""
     position, has_date = end, False
     while position > start:
         line = lines[position - 1]
@@ -196,11 +196,6 @@ def find_opening(lines: list[str]) -> Frame:
                 notice_end, carried = 0, False  # a title alone is a title, not a notice
     title_end = notice_end if carried else _title_end(lines, notice_end)
     return Frame((0, notice_end), (notice_end, title_end))
-
-
-def signature_start(lines: list[str], start: int, end: int) -> int:
-    """Where the closing block of issuer, date and publication lines begins (end if none)."""
-    return _signature_start(lines, start, end)
 
 
 def attachment_starts(lines: list[str], start: int) -> list[int]:
