@@ -35,7 +35,9 @@ LONG_SENTENCE = 220
 # For a how-many question, a sentence stating the kind of figure asked for outranks one
 # that shares as many words without it (set on the development real documents).
 FIGURE_BONUS = 1.3
-_TITLE_SENTENCE_CHARS = 30  # 1.全力嵌入上海高端产业链。 is a title; a long first sentence is content
+# 1.全力嵌入上海高端产业链。 is a title; a long first sentence, or one with a comma
+# (转制为企业后，五年内免征企业所得税。), is content.
+_TITLE_SENTENCE_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,9 @@ def best_excerpts(
         context = overlap(heading, tokens, weights)
         clause_sentences = sentences(text)
         title_sentence = strip_numbering(clause_sentences[0]).rstrip("。") if clause_sentences else ""
-        if len(clause_sentences) > 1 and title_sentence == heading and len(heading) <= _TITLE_SENTENCE_CHARS:
+        is_title = len(heading) <= _TITLE_SENTENCE_CHARS and not re.search(r"[，,；;]", heading)
+        states_figure = quantity and answers_figure(question, title_sentence)
+        if len(clause_sentences) > 1 and title_sentence == heading and is_title and not states_figure:
             clause_sentences = clause_sentences[1:]  # an item's title sentence says nothing new
         for sentence in clause_sentences:
             own = overlap(sentence, tokens, weights) * (1.2 if sentence in best_chunk else 1.0)
