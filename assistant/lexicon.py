@@ -36,7 +36,7 @@ class Lexicon:
     titles: tuple[str, ...] = ()  # the documents' titles, to tell a question about a document
 
     def names_a_document(self, text: str, min_chars: int = 3) -> bool:
-        """Whether text shares a run of min_chars with a document title (打造…金西翼)."""
+        """Whether text shares a run of min_chars with a document title (a name the question uses)."""
         return any(text[i : i + min_chars] in title for title in self.titles for i in range(len(text) - min_chars + 1))
 
     def units_in(self, text: str) -> list[str]:
