@@ -1,0 +1,38 @@
+"""Which document a question names: title, a run of it, 文号, or place; the rest is asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.ingest.corpus import load_corpus
+from assistant.ingest.parse import parse_document
+from assistant.scope import DocumentNames, documents_named
+from eval.parse_truth import REAL_DOCS
+
+
+@pytest.fixture(scope="module")
+def names() -> list[DocumentNames]:
+    return [DocumentNames.of(parse_document(source)) for source in load_corpus(REAL_DOCS)]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_prefix", "asked"),
+    [
+        ("嘉兴市生活垃圾分类管理条例从哪天起施行？", "jiaxing", "从哪天起施行？"),
+        ("《明码标价和禁止价格欺诈规定》是以第几号令公布的？", "samr", "是以第几号令公布的？"),
+        ("国办发〔2018〕123号讲的是什么？", "gov-new-media", "讲的是什么？"),
+        ("嘉兴生活垃圾分为哪几类？", "jiaxing", "生活垃圾分为哪几类？"),
+    ],
+)
+def test_a_named_document_scopes_the_question(
+    names: list[DocumentNames], question: str, doc_prefix: str, asked: str
+) -> None:
+    scope = documents_named(question, names)
+    assert scope is not None
+    assert [d for d in scope.doc_ids] == [n.doc_id for n in names if n.doc_id.startswith(doc_prefix)]
+    assert scope.question == asked
+
+
+def test_a_question_naming_no_document_is_not_scoped(names: list[DocumentNames]) -> None:
+    assert documents_named("罚款最高多少？", names) is None
+    assert documents_named("嘉兴生活垃圾分为哪几类？", names[:1]) is None  # one document: nothing to choose
