@@ -15,6 +15,7 @@ class Kind(StrEnum):
     LEAD_UNIT = "lead_unit"
     LISTING = "listing"
     PURPOSE = "purpose"
+    STRUCTURE = "structure"
     FACT = "fact"
 
 

@@ -8,7 +8,11 @@ from pathlib import Path
 
 GOLD_FILE = Path(__file__).parent / "gold.jsonl"
 # Kinds of item whose answer must cite an expected clause.
-ANSWERABLE = ("fact", "paraphrase", "meta", "lead", "listing", "followup")
+ANSWERABLE = (
+    "fact", "paraphrase", "meta", "lead", "listing", "followup",
+    # structure questions (eval/structure/): what a part contains, targets, lists, counts, the Nth one
+    "contents", "target", "list", "count", "position",
+)
 
 
 @dataclass(frozen=True)

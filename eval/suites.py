@@ -22,16 +22,26 @@ class Suite:
     name: str
     corpus_dir: Path
     gold_file: Path
+    index_name: str = ""  # suites asking the same corpus share its index
+
 
     def settings(self, base: Settings) -> Settings:
         """The settings that point at this suite's corpus and its own index folder."""
         if self.corpus_dir == base.corpus_dir:
             return base
-        return base.model_copy(update={"corpus_dir": self.corpus_dir, "index_dir": base.index_dir / f"suite-{self.name}"})
+        return base.model_copy(update={"corpus_dir": self.corpus_dir, "index_dir": base.index_dir / f"suite-{self.index_name or self.name}"})
 
 
 SUITES = {
     "huzhou": Suite("huzhou", PROJECT_ROOT / "corpus", GOLD_FILE),
     "realdocs": Suite("realdocs", EVAL_DIR / "realdocs", EVAL_DIR / "realdocs" / "gold.jsonl"),
     "heldout": Suite("heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "realdocs-heldout" / "gold.jsonl"),
+    # structure questions (overviews, targets, lists, counts, positions) on the same corpora
+    "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
+    "structure-realdocs": Suite(
+        "structure-realdocs", EVAL_DIR / "realdocs", EVAL_DIR / "structure" / "realdocs.jsonl", "realdocs"
+    ),
+    "structure-heldout": Suite(
+        "structure-heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "structure" / "heldout.jsonl", "heldout"
+    ),
 }

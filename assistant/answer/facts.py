@@ -1,0 +1,144 @@
+"""Facts inside clauses: the sentences of the best clauses that answer the question, or silence.
+
+When retrieval does not support an answer the reply says so (abstained) and lists at most
+three clauses that may be related.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+from assistant.abstain import Evidence, gather_evidence
+from assistant.answer.knowledge import Knowledge
+from assistant.answer.types import Answer, cite, make, with_marker
+from assistant.extract import Excerpt, answers_figure, asks_quantity, best_excerpts, overlap
+from assistant.ingest.document import Clause
+from assistant.intent import Kind
+from assistant.retrieve import Hit, Retrieval
+
+RELATED_LIMIT = 3
+_ASKS_LIST = re.compile(r"哪些|哪几|哪种|什么情形|什么情况|包括什么|下列|如下|列举")
+_INTRODUCES = ("：", ":")
+# A paragraph that opens with a short run-in heading (综合实力实现新跨越。…) is quoted whole
+# when the heading is what matched.
+_RUN_IN = re.compile(r"^[^，。；：,]{2,20}[。：:]")
+PARAGRAPH_CHARS = 300
+EXCERPT_CLAUSES = 2
+
+
+def evidence(
+    knowledge: Knowledge, question: str, top_k: int = RELATED_LIMIT, doc_ids: Collection[str] | None = None
+) -> tuple[Retrieval, Evidence]:
+    """Retrieval for a question and the signals that decide whether to abstain."""
+    retrieval = knowledge.searcher.retrieve(question, max(top_k, RELATED_LIMIT), doc_ids)
+    tokens = knowledge.tokens(question)
+    top_texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in retrieval.hits[:RELATED_LIMIT]]
+    return retrieval, gather_evidence(retrieval.dense, tokens, top_texts, knowledge.weights)
+
+
+def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
+    """What an extractive answer would quote from the best two clauses."""
+    candidates = [
+        (h.doc_id, h.locator, h.text, h.best_chunk, knowledge.clause(h.doc_id, h.locator).title)
+        for h in hits[:EXCERPT_CLAUSES]
+    ]
+    return best_excerpts(question, knowledge.tokens(question), knowledge.weights, candidates)
+
+
+def figure_missing(question: str, found: Sequence[Excerpt]) -> bool:
+    """A how-many / when / how-much question whose quotes state no such figure is not answered.
+
+    Figures the question itself contains (2024年…) do not count, and a question about
+    money needs an amount in 元.
+    """
+    if not asks_quantity(question):
+        return False
+    return not answers_figure(question, "".join(e.quote for e in found))
+
+
+def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
+    retrieval, signals = evidence(knowledge, question, top_k, doc_ids)
+    hits = retrieval.hits
+    if not hits or knowledge.abstention.abstains(signals):
+        return abstain(knowledge, question, hits)
+    found = excerpts(knowledge, question, hits)
+    if figure_missing(question, found):
+        return abstain(knowledge, question, hits)
+    listed = list_answer(knowledge, question, hits[0])
+    if listed is not None:
+        return listed
+    return quote_excerpts(knowledge, question, found, {(h.doc_id, h.locator): h.score for h in hits})
+
+
+def list_answer(knowledge: Knowledge, question: str, top: Hit) -> Answer | None:
+    """A which-ones question whose best clause introduces a list (下列…：) gets the whole list.
+
+    The best clause may be the list's introduction (its items are its children) or one of
+    the items (the introduction is its parent clause).
+    """
+    if not _ASKS_LIST.search(question) or asks_quantity(question):
+        return None
+    key = (top.doc_id, top.locator)
+    node = knowledge.nodes.get(key)
+    if node is None:
+        return None
+    parent = knowledge.parents.get(key)
+    if not node.children and parent is not None and isinstance(parent.element, Clause):
+        node = parent
+    if not node.children or not isinstance(node.element, Clause):
+        return None
+    intro = node.element
+    if not intro.text.rstrip().endswith(_INTRODUCES):
+        return None
+    lines = [with_marker(intro.text.rstrip().rstrip("：:"), intro.marker).rstrip("。") + "："]
+    citations = [cite(intro, top.score)]
+    for child in node.children:
+        if isinstance(child.element, Clause):
+            lines.append(with_marker(child.element.text, child.element.marker))
+            citations.append(cite(child.element, top.score))
+    return make(question, "\n".join(lines), Kind.FACT, citations)
+
+
+def quote_excerpts(
+    knowledge: Knowledge, question: str, found: Sequence[Excerpt], scores: dict[tuple[str, str], float]
+) -> Answer:
+    """The excerpts, grouped by clause, each group followed by its clause's marker."""
+    tokens = knowledge.tokens(question)
+    quotes: dict[tuple[str, str], list[str]] = {}
+    highlights: dict[tuple[str, str], list[str]] = {}
+    for excerpt in found:
+        key = (excerpt.doc_id, excerpt.locator)
+        quote = _run_in_paragraph(knowledge.clauses[key], excerpt.sentence) or excerpt.quote
+        quotes.setdefault(key, []).append(quote.rstrip("。；;，, "))
+        highlights.setdefault(key, []).append(excerpt.sentence)
+    parts = []
+    for key, pieces in quotes.items():
+        clause = knowledge.clauses[key]
+        quote = "。".join(pieces)
+        titled = clause.kind == "row" or (
+            clause.kind == "item" and clause.title not in quote and overlap(clause.title, tokens, knowledge.weights) > 0
+        )
+        parts.append(with_marker(f"{clause.title}：{quote}" if titled else quote, clause.marker))
+    citations = [cite(knowledge.clauses[key], scores.get(key, 0.0), sentences) for key, sentences in highlights.items()]
+    return make(question, "".join(parts), Kind.FACT, citations)
+
+
+def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
+    """The paragraph a short run-in heading opens, when that heading is the matched sentence."""
+    head = sentence.strip()
+    if not _RUN_IN.fullmatch(head):
+        return None
+    for paragraph in clause.paragraphs:
+        if paragraph.startswith(head) and len(paragraph) > len(head):
+            return paragraph if len(paragraph) <= PARAGRAPH_CHARS else paragraph[:PARAGRAPH_CHARS] + "……"
+    return None
+
+
+def abstain(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> Answer:
+    related = hits[:RELATED_LIMIT]
+    text = "抱歉，现有文件没有涉及这个问题，无法据实回答。"
+    if related:
+        text += "可能相关的条款：" + "；".join(f"{h.label}{h.marker}" for h in related) + "。"
+    citations = [cite(knowledge.clause(h.doc_id, h.locator), h.score) for h in related]
+    return make(question, text, Kind.FACT, citations, abstained=True)

@@ -1,0 +1,117 @@
+"""What every answer strategy reads: the loaded documents, their clauses and their shape.
+
+Built once per loaded index and shared read-only between threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from assistant.abstain import AbstentionModel
+from assistant.extract import TermWeights
+from assistant.ingest.document import Clause, Element, Heading, ParsedDocument, parent_locator
+from assistant.ingest.numbering import match_heading
+from assistant.lexicon import Lexicon
+from assistant.markers import marker_text
+from assistant.retrieve import Searcher
+from assistant.scope import DocumentNames
+
+
+@dataclass(frozen=True)
+class Node:
+    """A heading or clause with the elements numbered under it (the root has no element)."""
+
+    element: Element | None
+    children: tuple[Node, ...] = ()
+
+    @property
+    def locator(self) -> str:
+        return self.element.locator if self.element is not None else ""
+
+    @property
+    def kind(self) -> str:
+        return self.element.kind if self.element is not None else "document"
+
+    def walk(self) -> list[Node]:
+        """This node's descendants in document order."""
+        found: list[Node] = []
+        for child in self.children:
+            found.append(child)
+            found.extend(child.walk())
+        return found
+
+
+def heading_title(heading: Heading) -> str:
+    """二、重点任务 → 重点任务; 第二章 规划与建设 → 规划与建设."""
+    found = match_heading(heading.label)
+    return found.rest.strip() if found is not None else heading.label
+
+
+def element_title(element: Element) -> str:
+    return heading_title(element) if isinstance(element, Heading) else element.title
+
+
+def build_tree(document: ParsedDocument) -> Node:
+    """The document's elements nested by locator; unnumbered frame parts stay out."""
+    entries: dict[str, Element] = {}
+    children: dict[str, list[str]] = {}
+    for element in document.elements:
+        if not element.locator or element.locator in entries or element.kind in ("notice", "preamble", "toc"):
+            continue
+        if isinstance(element, Heading) and element.kind in ("title", "signature"):
+            continue
+        entries[element.locator] = element
+        parent = parent_locator(element.locator)
+        while parent and parent not in entries:
+            parent = parent_locator(parent)
+        children.setdefault(parent, []).append(element.locator)
+
+    def node(locator: str) -> Node:
+        return Node(entries.get(locator), tuple(node(child) for child in children.get(locator, [])))
+
+    return node("")
+
+
+@dataclass
+class Knowledge:
+    searcher: Searcher
+    lexicon: Lexicon
+    abstention: AbstentionModel
+    documents: dict[str, ParsedDocument] = field(init=False)
+    clauses: dict[tuple[str, str], Clause] = field(init=False)
+    rows: list[Clause] = field(init=False)
+    led: list[Clause] = field(init=False)
+    weights: TermWeights = field(init=False)
+    names: list[DocumentNames] = field(init=False)
+    trees: dict[str, Node] = field(init=False)
+    nodes: dict[tuple[str, str], Node] = field(init=False)
+    parents: dict[tuple[str, str], Node] = field(init=False)
+    by_marker: dict[str, Clause] = field(init=False)
+
+    def __post_init__(self) -> None:
+        index = self.searcher.index
+        self.documents = {doc.meta.doc_id: doc for doc in index.documents}
+        self.clauses = {(c.doc_id, c.locator): c for doc in index.documents for c in doc.clauses}
+        self.rows = [c for c in self.clauses.values() if c.kind == "row"]
+        # Clauses that name a lead unit: table rows, and items with an inline （牵头单位：…）.
+        self.led = [c for c in self.clauses.values() if c.lead_unit and c.kind not in ("notice", "preamble")]
+        self.weights = TermWeights.from_token_lists(index.tokenizer.tokens(c.indexed_text) for c in index.chunks)
+        self.names = [DocumentNames.of(doc) for doc in index.documents]
+        self.trees = {doc_id: build_tree(doc) for doc_id, doc in self.documents.items()}
+        self.nodes, self.parents = {}, {}
+        for doc_id, root in self.trees.items():
+            for parent in [root, *root.walk()]:
+                for child in parent.children:
+                    self.nodes[(doc_id, child.locator)] = child
+                    self.parents[(doc_id, child.locator)] = parent
+        self.by_marker = {clause.cite or marker_text(loc): clause for (_, loc), clause in self.clauses.items()}
+
+    def tokens(self, text: str) -> list[str]:
+        return self.searcher.index.tokenizer.tokens(text)
+
+    def in_scope(self, doc_ids: Collection[str] | None) -> list[ParsedDocument]:
+        return [doc for doc_id, doc in self.documents.items() if doc_ids is None or doc_id in doc_ids]
+
+    def clause(self, doc_id: str, locator: str) -> Clause:
+        return self.clauses[(doc_id, locator)]

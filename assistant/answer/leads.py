@@ -1,0 +1,57 @@
+"""Who leads what: the lead unit of an item, and every item a unit leads (complete, not top-k).
+
+Lead units come from table rows' fields and from inline （牵头单位：…） in items.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from assistant.answer.knowledge import Knowledge
+from assistant.answer.types import Answer, cite, make
+from assistant.extract import overlap
+from assistant.intent import Intent, Kind
+from assistant.lexicon import unit_parts
+
+_LEAD_WORDS = re.compile(r"由|哪个|哪家|什么|单位|部门|机构|牵头|负责|主管|谁|是|的|？|\?")
+MIN_COVERAGE = 0.6
+
+
+def answer_lead_unit(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
+    tokens = knowledge.tokens(_LEAD_WORDS.sub(" ", question))
+    weights = knowledge.weights
+    total = sum(weights.idf(t) for t in set(tokens))
+    if total == 0:
+        return None
+    rows = [
+        (overlap(row.label + row.text, tokens, weights) / total, overlap(row.title, tokens, weights), row)
+        for row in knowledge.led
+        if doc_ids is None or row.doc_id in doc_ids
+    ]
+    if not rows:
+        return None
+    coverage, _, row = max(rows, key=lambda item: (item[1], item[0]))
+    if coverage < MIN_COVERAGE or not row.lead_unit:
+        return None
+    text = f"{row.title}的牵头单位是{row.lead_unit}{row.marker}。"
+    return make(question, text, Kind.LEAD_UNIT, [cite(row, coverage)])
+
+
+def answer_listing(knowledge: Knowledge, question: str, intent: Intent, doc_ids: Collection[str] | None) -> Answer:
+    rows = [
+        row
+        for row in (knowledge.led if intent.units and not intent.categories else knowledge.rows)
+        if (doc_ids is None or row.doc_id in doc_ids)
+        and (not intent.units or any(u in unit_parts(row.lead_unit or "") for u in intent.units))
+        and (not intent.categories or any(row.locator.startswith(c.locator + "/") for c in intent.categories))
+    ]
+    what = "、".join(c.name for c in intent.categories) or "事项"
+    who = "、".join(intent.units)
+    subject = f"{who}牵头的{what}" if who else what
+    if not rows:
+        return make(question, f"文件中没有{subject}。", Kind.LISTING, ())
+    lines = [f"{subject}共{len(rows)}项："]
+    for number, row in enumerate(rows, start=1):
+        lines.append(f"{number}. {row.title}（牵头单位：{row.lead_unit}）{row.marker}")
+    return make(question, "\n".join(lines), Kind.LISTING, [cite(row, 1.0) for row in rows])

@@ -1,0 +1,79 @@
+"""Questions about the document itself: 文号, date, issuer, recipients, period, title, purpose.
+
+The values come from the issuing notice and the preamble, never from a list of names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from assistant.answer.knowledge import Knowledge
+from assistant.answer.types import Answer, cite, make, with_marker
+from assistant.ingest.document import Clause
+from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
+from assistant.intent import Kind, MetaField
+
+RANKED_DOCUMENTS = 3
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五六七八九]{4}年.+日$")
+_DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
+_PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
+_QUOTED_TITLE = re.compile(r"《([^》]+)》")
+
+
+def answer_metadata(
+    knowledge: Knowledge, question: str, field: MetaField, doc_ids: Collection[str] | None
+) -> Answer | None:
+    documents = knowledge.in_scope(doc_ids)
+    if len(documents) > 1:  # the document the question is about comes first
+        ranked = [h.doc_id for h in knowledge.searcher.retrieve(question, RANKED_DOCUMENTS, doc_ids).hits]
+        documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
+    for document in documents:
+        notice = next((c for c in document.clauses if c.locator == NOTICE_LOCATOR), None)
+        if notice is None:
+            continue
+        found = notice_value(notice, field)
+        if found is None:
+            continue
+        value, line, template = found
+        text = template.format(value=value).replace("［］", notice.marker)
+        return make(question, text, Kind.METADATA, [cite(notice, 1.0, [line])])
+    return None
+
+
+def notice_value(notice: Clause, field: MetaField) -> tuple[str, str, str] | None:
+    """(value, the line it was read from, answer template) for one field of a notice."""
+    lines = list(notice.paragraphs)
+    date_index = next((i for i, line in enumerate(lines) if _DATE_LINE.match(line)), None)
+    if field == MetaField.NUMBER:
+        line = next((ln for ln in lines if _DOC_NUMBER.search(ln)), None)
+        if line:
+            value = _DOC_NUMBER.search(line).group(0)  # type: ignore[union-attr]
+            return value, line, "本文件的文号为{value}［］。"
+    elif field == MetaField.DATE and date_index is not None:
+        return lines[date_index], lines[date_index], "本文件的印发日期为{value}［］。"
+    elif field == MetaField.ISSUER and date_index:
+        return lines[date_index - 1], lines[date_index - 1], "本文件由{value}印发［］。"
+    elif field == MetaField.RECIPIENTS:
+        line = next((ln for ln in lines if ln.endswith("：")), None)
+        if line:
+            return line.rstrip("："), line, "本文件主送{value}［］。"
+    elif field in (MetaField.PERIOD, MetaField.TITLE):
+        text = notice.text.replace("\n", "")
+        pattern = _PERIOD if field == MetaField.PERIOD else _QUOTED_TITLE
+        match = pattern.search(text)
+        if match:
+            line = next((ln for ln in lines if match.group(1)[:6] in ln), match.group(0))
+            template = "本文件的规划期为{value}［］。" if field == MetaField.PERIOD else "文件全称为《{value}》［］。"
+            return match.group(1), line, template
+    return None
+
+
+def answer_purpose(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
+    """Why the plan exists is what its preamble says."""
+    for document in knowledge.in_scope(doc_ids):
+        preamble = next((c for c in document.clauses if c.locator == PREAMBLE_LOCATOR), None)
+        if preamble:
+            text = with_marker(preamble.text, preamble.marker)
+            return make(question, text, Kind.PURPOSE, [cite(preamble, 1.0, [preamble.text])])
+    return None

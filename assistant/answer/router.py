@@ -1,0 +1,167 @@
+"""Step 7: answers in Chinese, every statement followed by the marker of its clause.
+
+The router decides the kind of a question and hands it to one strategy: metadata from the
+issuing notice, lead units and listings from the clauses' fields, the document's shape
+(parts, counts, the Nth article), facts as the sentences of the best clauses. The default
+mode is extractive and needs no LLM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from assistant.abstain import AbstentionModel, Evidence
+from assistant.answer import facts
+from assistant.answer.knowledge import Knowledge
+from assistant.answer.leads import answer_lead_unit, answer_listing
+from assistant.answer.llm_mode import with_llm
+from assistant.answer.metadata import answer_metadata, answer_purpose
+from assistant.answer.structure import answer_structure
+from assistant.answer.targets import answer_targets
+from assistant.answer.types import Answer, Mode, make
+from assistant.extract import Excerpt
+from assistant.followup import Turn, standalone_question
+from assistant.ingest.document import Clause, ParsedDocument
+from assistant.intent import Intent, Kind, classify
+from assistant.lexicon import Lexicon
+from assistant.llm import LLMAnswerer
+from assistant.markers import markers_in
+from assistant.retrieve import Hit, Retrieval, Searcher
+from assistant.scope import documents_named
+
+RELATED_LIMIT = facts.RELATED_LIMIT
+_THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
+_BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
+
+
+class Answerer:
+    """Answers questions from one loaded index; safe to share between threads."""
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        lexicon: Lexicon,
+        abstention: AbstentionModel,
+        llm: LLMAnswerer | None = None,
+    ) -> None:
+        self.knowledge = Knowledge(searcher, lexicon, abstention)
+        self.llm = llm
+
+    # -- what other steps may read --------------------------------------------------------
+
+    @property
+    def searcher(self) -> Searcher:
+        return self.knowledge.searcher
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.knowledge.lexicon
+
+    @property
+    def abstention(self) -> AbstentionModel:
+        return self.knowledge.abstention
+
+    @property
+    def documents(self) -> dict[str, ParsedDocument]:
+        return self.knowledge.documents
+
+    @property
+    def clauses(self) -> dict[tuple[str, str], Clause]:
+        return self.knowledge.clauses
+
+    @property
+    def rows(self) -> list[Clause]:
+        return self.knowledge.rows
+
+    def evidence(
+        self, question: str, top_k: int = RELATED_LIMIT, doc_ids: Collection[str] | None = None
+    ) -> tuple[Retrieval, Evidence]:
+        """Retrieval for a question and the signals that decide whether to abstain."""
+        return facts.evidence(self.knowledge, question, top_k, doc_ids)
+
+    def excerpts(self, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
+        return facts.excerpts(self.knowledge, question, hits)
+
+    @staticmethod
+    def figure_missing(question: str, excerpts: Sequence[Excerpt]) -> bool:
+        return facts.figure_missing(question, excerpts)
+
+    # -- public ---------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int = 5,
+        mode: Mode = "extractive",
+        doc_ids: Collection[str] | None = None,
+    ) -> Answer:
+        """Answer one question, resolving references to earlier turns first."""
+        standalone = standalone_question(question, history, self.lexicon, self.subject_of_answer)
+        asked = standalone
+        if doc_ids is None:  # a question that names a document is answered from it
+            scope = documents_named(standalone, self.knowledge.names)
+            if scope is not None:
+                doc_ids, asked = scope.doc_ids, scope.question
+        intent = classify(standalone, self.lexicon)
+        answer = replace(self._route(asked, intent, top_k, doc_ids), standalone_question=standalone)
+        if mode == "llm" and answer.kind == Kind.FACT and not answer.abstained:
+            answer = with_llm(self.knowledge, self.llm, answer, history, top_k, doc_ids)
+        return replace(answer, question=question)
+
+    def subject_of_answer(self, content: str) -> str | None:
+        """The title of the first clause an earlier answer cited."""
+        for text in markers_in(content):
+            clause = self.knowledge.by_marker.get(text)
+            if clause is not None:
+                return clause.title
+        return None
+
+    # -- routing --------------------------------------------------------------------------
+
+    def _route(self, question: str, intent: Intent, top_k: int, doc_ids: Collection[str] | None) -> Answer:
+        knowledge = self.knowledge
+        if intent.kind == Kind.GREETING:
+            return self._greeting(question)
+        if intent.kind == Kind.METADATA and intent.meta_field is not None:
+            found = answer_metadata(knowledge, question, intent.meta_field, doc_ids)
+            if found:
+                return found
+        if intent.kind == Kind.PURPOSE:
+            found = answer_purpose(knowledge, question, doc_ids)
+            if found:
+                return found
+        if intent.kind == Kind.LISTING:
+            return answer_listing(knowledge, question, intent, doc_ids)
+        if intent.kind == Kind.LEAD_UNIT:
+            found = answer_lead_unit(knowledge, question, doc_ids)
+            if found:
+                return found
+        ranked = self._ranked_documents(question, doc_ids)
+        found = answer_structure(knowledge, question, doc_ids, ranked) or answer_targets(
+            knowledge, question, doc_ids, ranked
+        )
+        if found:
+            return found
+        return facts.answer_fact(knowledge, question, top_k, doc_ids)
+
+    def _ranked_documents(self, question: str, doc_ids: Collection[str] | None) -> list[str]:
+        if doc_ids is not None and len(doc_ids) == 1 or len(self.documents) == 1:
+            return []
+        return [h.doc_id for h in self.searcher.retrieve(question, RELATED_LIMIT, doc_ids).hits]
+
+    def _greeting(self, question: str) -> Answer:
+        titles = "》《".join(doc.meta.title for doc in self.documents.values())
+        scope = f"我可以回答《{titles}》中的问题，并给出条款出处。"
+        if _THANKS.search(question):
+            text = f"不客气！{scope}欢迎继续提问。"
+        elif _BYE.search(question):
+            text = "再见！有政策问题随时再来问我。"
+        else:
+            text = (
+                f"您好！我是政策问答助手，{scope}"
+                "例如：某项措施由哪个单位牵头？某个单位牵头哪些事项？本文件的文号是什么？"
+            )
+        return make(question, text, Kind.GREETING, ())

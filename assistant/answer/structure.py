@@ -1,0 +1,276 @@
+"""Answers whose answer is the document's shape: what a part contains, how many, the Nth one.
+
+A question is matched to a node of the parsed document (a part, chapter, section, table,
+category, article or item) by position (第三部分, 第十二条, 第二章第一节, 第七个方面) or by
+the node's title (重点任务 → 二、重点任务), then answered from the node:
+- a node with children lists them, each cited, with their count (共N项);
+- a node without children quotes its clause;
+- a count of a unit the node holds deeper (条例一共多少条, 清单一共多少项) counts those.
+Nothing here knows any document's words; titles come from the parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from assistant.answer.knowledge import Knowledge, Node, element_title
+from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
+from assistant.ingest.document import Clause, Heading
+from assistant.ingest.numbering import numeral_value
+from assistant.intent import Kind
+
+_NUMERAL = r"[〇零一二两三四五六七八九十百\d]+"
+_UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|个"
+_POSITION = re.compile(rf"第\s*({_NUMERAL})\s*个?({_UNIT})")
+_COUNT = re.compile(rf"(多少|几)\s*个?({_UNIT})|一共|总共|共有|共计|数量")
+_CONTENTS = re.compile(
+    r"有哪些|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
+    r"规定(了|的)?什么|是什么|写(了|的)?什么|涉及什么|有何|具体是|怎么(规定|说)|指的是"
+)
+# The words of a structure question that are not the name of what it asks about.
+_QUESTION_WORDS = re.compile(
+    rf"{_POSITION.pattern}|(一共|总共|共有|共计|主要|具体|分别|都|那么|请问|一下|介绍|列出|列举)|"
+    rf"(有|包括|包含|分为|分成|由)?(哪些|哪几|多少|几)\s*个?({_UNIT})?|有什么|是什么|什么|内容|讲了?|说了?|规定了?|写了?|涉及|有何|"
+    r"怎么|指的是|方面|的|了|吗|呢|啊|？|\?|，|。|\s"
+)
+# Words that only say "the document" once its name has been removed.
+_DOCUMENT_WORDS = re.compile(r"本|该|这个|这份|此|文件|全文|行动计划|计划|方案|意见|条例|规定|办法|细则|通知|政策|规划|整体|总共|一共")
+_UNIT_KINDS = {
+    "编": ("book",),
+    "部分": ("part", "division"),
+    "章": ("chapter",),
+    "节": ("subchapter",),
+    "条": ("article",),
+}
+_UNIT_OF_KIND = {
+    "book": "编",
+    "division": "部分",
+    "part": "部分",
+    "chapter": "章",
+    "subchapter": "节",
+    "article": "条",
+}
+DISPLAY_CHARS = 60
+SPAN_CHARS = 600
+MIN_TITLE_NAMED = 0.75  # share of a title's characters the question must contain
+MIN_SUBJECT_COVERED = 0.4  # share of the question's subject the title must cover
+MIN_TITLE_MATCH = MIN_TITLE_NAMED
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a structure question asks: positions named, whether it counts, and the rest."""
+
+    positions: tuple[tuple[int, str], ...]
+    counts: bool
+    count_unit: str
+    contents: bool
+    subject: str  # the question without question words: the name of the node asked about
+
+
+def shape_of(question: str) -> Shape:
+    positions = tuple(
+        (value, unit)
+        for numeral, unit in _POSITION.findall(question)
+        if (value := numeral_value(numeral)) is not None
+    )
+    count = _COUNT.search(question)
+    unit = count.group(2) or "" if count and count.lastindex else ""
+    subject = _QUESTION_WORDS.sub("", question)
+    return Shape(positions, bool(count), unit or "", bool(_CONTENTS.search(question)), subject)
+
+
+def subject_of(question: str) -> str:
+    """What a question asks about once question words and words meaning "the document" are gone."""
+    return _DOCUMENT_WORDS.sub("", shape_of(question).subject)
+
+
+def _number_of(node: Node) -> int | None:
+    last = node.locator.rsplit("/", 1)[-1]
+    match = re.fullmatch(rf"第\s*({_NUMERAL})\s*(?:{_UNIT})", last)
+    return numeral_value(match.group(1) if match else last)
+
+
+def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
+    """The child numbered `number`, or the number-th child; for 章/条… searched at any depth."""
+    kinds = _UNIT_KINDS.get(unit)
+    if kinds and kinds != ("part", "division"):
+        matches = [n for n in parent.walk() if n.kind in kinds and _number_of(n) == number]
+        return matches[0] if matches else None
+    children = list(parent.children)
+    if kinds:  # 第X部分: the top-level parts
+        children = [c for c in children if c.kind in kinds] or children
+    numbered = [c for c in children if _number_of(c) == number]
+    if numbered:
+        return numbered[0]
+    return children[number - 1] if 0 < number <= len(children) else None
+
+
+def _by_position(root: Node, positions: Sequence[tuple[int, str]]) -> Node | None:
+    node = root
+    for number, unit in positions:
+        found = _ordinal_child(node, number, unit)
+        if found is None:
+            return None
+        node = found
+    return node
+
+
+def _by_title(root: Node, subject: str) -> tuple[float, Node] | None:
+    """The node whose title the question names: most of the title's characters are in the
+    question, and the title covers a fair share of what the question asks about."""
+    asked = _chars(subject)
+    if not asked:
+        return None
+    best: tuple[float, float, int, Node] | None = None
+    for depth, node in _with_depth(root):
+        title = _chars(element_title(node.element) if node.element is not None else "")
+        if not title:
+            continue
+        shared = len(asked & title)
+        named, covered = shared / len(title), shared / len(asked)
+        if named < MIN_TITLE_NAMED or covered < MIN_SUBJECT_COVERED:
+            continue
+        if best is None or (named, covered, -depth) > (best[0], best[1], -best[2]):
+            best = (named, covered, depth, node)
+    return (best[0], best[3]) if best else None
+
+
+def _chars(text: str) -> set[str]:
+    return {ch for ch in text if ch.isalnum()}
+
+
+def _with_depth(root: Node) -> list[tuple[int, Node]]:
+    found: list[tuple[int, Node]] = []
+
+    def visit(node: Node, depth: int) -> None:
+        for child in node.children:
+            found.append((depth, child))
+            visit(child, depth + 1)
+
+    visit(root, 0)
+    return found
+
+
+def display(element: Clause | Heading) -> str:
+    """How a child is listed: its heading line, or its first sentence (cut when long)."""
+    if isinstance(element, Heading):
+        return element.label
+    if element.kind == "row":
+        return element.title
+    text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
+    first = re.split(r"(?<=[。；;：:])", text, maxsplit=1)[0].rstrip("。；;：:")
+    return first if len(first) <= DISPLAY_CHARS else first[:DISPLAY_CHARS] + "……"
+
+
+def _cite_node(knowledge: Knowledge, node: Node) -> Citation:
+    element = node.element
+    if isinstance(element, Heading):
+        return cite_heading(element)
+    assert isinstance(element, Clause)
+    return cite(element, 1.0)
+
+
+def _unit_for(children: Sequence[Node]) -> str:
+    kinds = {c.kind for c in children}
+    if len(kinds) == 1:
+        return _UNIT_OF_KIND.get(next(iter(kinds)), "项")
+    return "项"
+
+
+def _name(node: Node, knowledge: Knowledge, doc_id: str) -> str:
+    if node.element is None:
+        return f"《{knowledge.documents[doc_id].meta.title}》"
+    return node.element.label if isinstance(node.element, Heading) else display(node.element)
+
+
+def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node, shape: Shape) -> Answer:
+    children = list(node.children)
+    name = _name(node, knowledge, doc_id)
+    leaves = [n for n in node.walk() if not n.children]
+    asked_kinds = _UNIT_KINDS.get(shape.count_unit)
+    lines: list[str] = []
+    citations: list[Citation] = []
+    if node.element is not None:
+        citations.append(_cite_node(knowledge, node))
+        marker = citations[0].marker
+    else:
+        marker = ""
+    if shape.counts and asked_kinds and not any(c.kind in asked_kinds for c in children):
+        # 条例一共有多少条: count the articles wherever they sit
+        counted = [n for n in node.walk() if n.kind in asked_kinds]
+        if counted:
+            head = f"{name}共{len(counted)}{shape.count_unit}"
+            groups = f"，分为{len(children)}{_unit_for(children)}" if counted != children else ""
+            lines.append(f"{head}{groups}{marker}：")
+    elif shape.counts and all(c.children for c in children) and shape.count_unit not in ("类", "大类", "部分", "个方面", "方面"):
+        # a table or list grouped in categories: count the items, then the groups
+        groups = _unit_for(children)
+        lines.append(f"{name}共{len(leaves)}项，分为{len(children)}{'类' if groups == '项' else groups}{marker}：")
+        for child in children:
+            element = child.element
+            assert element is not None
+            child_cite = _cite_node(knowledge, child)
+            items = len([n for n in child.walk() if not n.children])
+            lines.append(f"{display(element)}（{items}项）{child_cite.marker}")
+            citations.append(child_cite)
+        return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
+    if not lines:
+        unit = shape.count_unit if shape.count_unit and shape.count_unit != "个" else _unit_for(children)
+        lines.append(f"{name}共{len(children)}{unit}{marker}：")
+    for child in children:
+        element = child.element
+        assert element is not None
+        child_cite = _cite_node(knowledge, child)
+        lines.append(f"{display(element)}{child_cite.marker}")
+        citations.append(child_cite)
+    return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
+
+
+def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> Answer:
+    """A clause quoted whole (cut at a sentence when it is very long)."""
+    text = clause.text
+    if len(text) > SPAN_CHARS:
+        cut = max(text.rfind("。", 0, SPAN_CHARS), text.rfind("\n", 0, SPAN_CHARS))
+        text = text[: cut + 1 if cut > 0 else SPAN_CHARS] + "……"
+    return make(question, with_marker(text, clause.marker), kind, [cite(clause, 1.0, clause.paragraphs)])
+
+
+def answer_structure(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
+) -> Answer | None:
+    """An answer from the shape of a document, or None when the question is not about one."""
+    shape = shape_of(question)
+    if not (shape.positions or shape.counts or shape.contents):
+        return None
+    documents = knowledge.in_scope(doc_ids)
+    if len(documents) > 1 and ranked:
+        documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
+    subject_left = _DOCUMENT_WORDS.sub("", shape.subject)
+    candidates: list[tuple[float, str, Node]] = []
+    for rank, document in enumerate(documents):
+        doc_id = document.meta.doc_id
+        root = knowledge.trees[doc_id]
+        if shape.positions:  # 第七个方面 of the part the question names, else of the document
+            titled = _by_title(root, subject_left) if subject_left else None
+            base = titled[1] if titled is not None and titled[0] >= MIN_TITLE_MATCH else root
+            node = _by_position(base, shape.positions) or _by_position(root, shape.positions)
+            if node is not None:
+                candidates.append((2.0 - rank * 0.01, doc_id, node))
+            continue
+        if not subject_left and (shape.counts or shape.contents) and len(documents) == 1:
+            candidates.append((1.0, doc_id, root))  # the whole document: 分为几个部分, 一共多少条
+            continue
+        found = _by_title(root, subject_left or shape.subject)
+        if found is not None and found[0] >= MIN_TITLE_MATCH:
+            candidates.append((found[0] - rank * 0.01, doc_id, found[1]))
+    if not candidates:
+        return None
+    _, doc_id, node = max(candidates, key=lambda c: c[0])
+    if node.children:
+        return _list_children(knowledge, question, doc_id, node, shape)
+    if isinstance(node.element, Clause) and (shape.positions or shape.contents):
+        return quote_clause(question, node.element)
+    return None

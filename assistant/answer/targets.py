@@ -1,0 +1,82 @@
+"""Targets: what a plan aims to reach, read where plans state it.
+
+Chinese plans state their targets in paragraphs that open with the year to reach them by
+(到2026年，…基本建成… / 力争到2030年，…), often followed by run-in headed paragraphs that
+break the target down (综合实力实现新跨越。…). A question about the targets gets those
+paragraphs: each dated target whole, each breakdown by its run-in heading. A target
+stated under its own heading (工作目标, 主要目标) is answered by the structure strategy first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+from assistant.answer.knowledge import Knowledge
+from assistant.answer.structure import subject_of
+from assistant.answer.types import Answer, cite, make, with_marker
+from assistant.extract import asks_quantity
+from assistant.ingest.document import Clause
+from assistant.intent import Kind
+
+_ASKS_TARGET = re.compile(r"目标|要达到|达到什么|实现什么|建成什么|什么程度|什么水平")
+# What may stand beside the target words in a question about the plan's targets as a whole.
+_TARGET_WORDS = re.compile(
+    r"(总体|主要|发展|工作|具体|预期|近期|远期|阶段性|建设)?目标|到?\s*\d{4}\s*年(底|末)?|要|达到|实现|建成|程度|水平|打造|力争"
+)
+_DATED = re.compile(r"^(?:力争)?到\s*(\d{4})\s*年")
+_YEAR = re.compile(r"(\d{4})\s*年")
+_RUN_IN = re.compile(r"^([^，。；：,]{2,20})[。：:]")
+TARGET_CHARS = 300
+
+
+def asks_target(question: str, titles: Collection[str] = ()) -> bool:
+    """A question about the plan's targets as a whole (人才公寓的建设目标 asks about one item).
+
+    What is left beside the target words may only name the document: every character of
+    it occurs in a title (湖州打造金西翼 for 湖州市打造…金西翼行动计划).
+    """
+    if not _ASKS_TARGET.search(question) or asks_quantity(question):
+        return False
+    rest = _TARGET_WORDS.sub("", subject_of(question))
+    named = set("".join(titles))
+    return all(ch in named for ch in rest if ch.isalnum())
+
+
+def _target_lines(clause: Clause, years: set[str]) -> list[str]:
+    """The dated paragraphs (the asked years only, when the question names one) and their breakdowns."""
+    lines: list[str] = []
+    inside = False
+    for paragraph in clause.paragraphs:
+        dated = _DATED.match(paragraph)
+        if dated:
+            inside = not years or dated.group(1) in years
+            if inside:
+                lines.append(paragraph if len(paragraph) <= TARGET_CHARS else paragraph[:TARGET_CHARS] + "……")
+            continue
+        run_in = _RUN_IN.match(paragraph)
+        if inside and run_in:
+            lines.append(run_in.group(1))
+        elif inside:
+            inside = False
+    return lines
+
+
+def answer_targets(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
+) -> Answer | None:
+    documents = knowledge.in_scope(doc_ids)
+    titles = [title for names in knowledge.names if names.doc_id in {d.meta.doc_id for d in documents} for title in names.titles]
+    if not asks_target(question, titles):
+        return None
+    years = set(_YEAR.findall(question))
+    if len(documents) > 1 and ranked:
+        documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
+    for document in documents:
+        for clause in document.clauses:
+            lines = _target_lines(clause, years)
+            if lines:
+                dated = [line for line in lines if _DATED.match(line)]
+                text = "\n".join(with_marker(line, clause.marker) for line in lines)
+                return make(question, text, Kind.STRUCTURE, [cite(clause, 1.0, dated)])
+    return None
