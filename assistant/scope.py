@@ -19,7 +19,7 @@ _PLACE = re.compile(r"(?:中共)?([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区)")
 _GENERIC = re.compile(r"关于|印发|的通知|实施意见|实施方案|行动计划|若干措施|管理办法|人民政府|办公室|办公厅")
 
 
-def _longest_shared_run(a: str, b: str) -> tuple[int, int]:
+def longest_shared_run(a: str, b: str) -> tuple[int, int]:
     """(length, end in a) of the longest substring the two texts share (dynamic programming)."""
     best, end = 0, 0
     previous = [0] * (len(b) + 1)
@@ -61,7 +61,7 @@ class DocumentNames:
         for title in self.titles:
             if title in question:
                 return 99, title
-            length, end = _longest_shared_run(question, _GENERIC.sub("|", title))
+            length, end = longest_shared_run(question, _GENERIC.sub("|", title))
             if length > best:
                 best, said = length, question[end - length : end]
         return best, said

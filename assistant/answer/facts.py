@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from assistant.abstain import Evidence, gather_evidence
-from assistant.answer.knowledge import Knowledge
+from assistant.answer.knowledge import Knowledge, Node
 from assistant.answer.types import Answer, cite, make, with_marker
 from assistant.extract import Excerpt, answers_figure, asks_quantity, best_excerpts, overlap
 from assistant.ingest.document import Clause
@@ -65,39 +65,46 @@ def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collec
     found = excerpts(knowledge, question, hits)
     if figure_missing(question, found):
         return abstain(knowledge, question, hits)
-    listed = list_answer(knowledge, question, hits[0])
+    listed = list_answer(knowledge, question, hits)
     if listed is not None:
         return listed
     return quote_excerpts(knowledge, question, found, {(h.doc_id, h.locator): h.score for h in hits})
 
 
-def list_answer(knowledge: Knowledge, question: str, top: Hit) -> Answer | None:
-    """A which-ones question whose best clause introduces a list (下列…：) gets the whole list.
+def list_answer(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> Answer | None:
+    """A which-ones question whose best clauses include a list (下列…：) gets the whole list.
 
-    The best clause may be the list's introduction (its items are its children) or one of
-    the items (the introduction is its parent clause).
+    A matching clause may be the list's introduction (its items are its children) or one of
+    the items (the introduction is its parent clause); the best-ranked such clause wins.
     """
     if not _ASKS_LIST.search(question) or asks_quantity(question):
         return None
-    key = (top.doc_id, top.locator)
+    for hit in hits[:RELATED_LIMIT]:
+        intro = _list_intro(knowledge, (hit.doc_id, hit.locator))
+        if intro is None:
+            continue
+        clause = intro.element
+        assert isinstance(clause, Clause)
+        lines = [with_marker(clause.text.rstrip().rstrip("：:"), clause.marker).rstrip("。") + "："]
+        citations = [cite(clause, hit.score)]
+        for child in intro.children:
+            if isinstance(child.element, Clause):
+                lines.append(with_marker(child.element.text, child.element.marker))
+                citations.append(cite(child.element, hit.score))
+        return make(question, "\n".join(lines), Kind.FACT, citations)
+    return None
+
+
+def _list_intro(knowledge: Knowledge, key: tuple[str, str]) -> Node | None:
     node = knowledge.nodes.get(key)
     if node is None:
         return None
     parent = knowledge.parents.get(key)
     if not node.children and parent is not None and isinstance(parent.element, Clause):
         node = parent
-    if not node.children or not isinstance(node.element, Clause):
-        return None
-    intro = node.element
-    if not intro.text.rstrip().endswith(_INTRODUCES):
-        return None
-    lines = [with_marker(intro.text.rstrip().rstrip("：:"), intro.marker).rstrip("。") + "："]
-    citations = [cite(intro, top.score)]
-    for child in node.children:
-        if isinstance(child.element, Clause):
-            lines.append(with_marker(child.element.text, child.element.marker))
-            citations.append(cite(child.element, top.score))
-    return make(question, "\n".join(lines), Kind.FACT, citations)
+    if node.children and isinstance(node.element, Clause) and node.element.text.rstrip().endswith(_INTRODUCES):
+        return node
+    return None
 
 
 def quote_excerpts(

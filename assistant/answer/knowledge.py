@@ -49,22 +49,40 @@ def heading_title(heading: Heading) -> str:
 
 
 def element_title(element: Element) -> str:
+    if isinstance(element, Heading) and element.kind == "attachment":  # 附件1 and its title line
+        return element.source.split("\n", 1)[-1].replace("\n", "")
     return heading_title(element) if isinstance(element, Heading) else element.title
 
 
 def build_tree(document: ParsedDocument) -> Node:
-    """The document's elements nested by locator; unnumbered frame parts stay out."""
+    """The document's elements nested by locator; unnumbered frame parts stay out.
+
+    Articles are numbered through a whole regulation (第十二条, not 第二章/第十二条), so a
+    heading with no numbered children of its own (第二章 规划与建设, （四）鼓励企业技术进步)
+    takes the clauses that follow it, up to the next heading.
+    """
+    kept = [
+        e
+        for e in document.elements
+        if e.locator
+        and e.kind not in ("notice", "preamble", "toc")
+        and not (isinstance(e, Heading) and e.kind in ("title", "signature"))
+    ]
+    numbered_parents = {parent_locator(e.locator) for e in kept}
     entries: dict[str, Element] = {}
     children: dict[str, list[str]] = {}
-    for element in document.elements:
-        if not element.locator or element.locator in entries or element.kind in ("notice", "preamble", "toc"):
-            continue
-        if isinstance(element, Heading) and element.kind in ("title", "signature"):
+    adopter: str | None = None  # the last heading without numbered children
+    for element in kept:
+        if element.locator in entries:
             continue
         entries[element.locator] = element
         parent = parent_locator(element.locator)
         while parent and parent not in entries:
             parent = parent_locator(parent)
+        if isinstance(element, Heading):
+            adopter = element.locator if element.locator not in numbered_parents else None
+        elif adopter is not None and (not parent or adopter.startswith(parent + "/")):
+            parent = adopter
         children.setdefault(parent, []).append(element.locator)
 
     def node(locator: str) -> Node:

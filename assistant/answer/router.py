@@ -18,7 +18,7 @@ from assistant.answer.knowledge import Knowledge
 from assistant.answer.leads import answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
 from assistant.answer.metadata import answer_metadata, answer_purpose
-from assistant.answer.structure import answer_structure
+from assistant.answer.structure import answer_structure, quotes_a_name
 from assistant.answer.targets import answer_targets
 from assistant.answer.types import Answer, Mode, make
 from assistant.extract import Excerpt
@@ -106,7 +106,7 @@ class Answerer:
             if scope is not None:
                 doc_ids, asked = scope.doc_ids, scope.question
         intent = classify(standalone, self.lexicon)
-        answer = replace(self._route(asked, intent, top_k, doc_ids), standalone_question=standalone)
+        answer = replace(self._route(asked, intent, top_k, doc_ids, standalone), standalone_question=standalone)
         if mode == "llm" and answer.kind == Kind.FACT and not answer.abstained:
             answer = with_llm(self.knowledge, self.llm, answer, history, top_k, doc_ids)
         return replace(answer, question=question)
@@ -121,7 +121,9 @@ class Answerer:
 
     # -- routing --------------------------------------------------------------------------
 
-    def _route(self, question: str, intent: Intent, top_k: int, doc_ids: Collection[str] | None) -> Answer:
+    def _route(
+        self, question: str, intent: Intent, top_k: int, doc_ids: Collection[str] | None, full: str
+    ) -> Answer:
         knowledge = self.knowledge
         if intent.kind == Kind.GREETING:
             return self._greeting(question)
@@ -134,13 +136,14 @@ class Answerer:
             if found:
                 return found
         if intent.kind == Kind.LISTING:
-            return answer_listing(knowledge, question, intent, doc_ids)
+            quoted = quotes_a_name(question) and answer_structure(knowledge, question, doc_ids, (), full)
+            return quoted or answer_listing(knowledge, question, intent, doc_ids)
         if intent.kind == Kind.LEAD_UNIT:
             found = answer_lead_unit(knowledge, question, doc_ids)
             if found:
                 return found
         ranked = self._ranked_documents(question, doc_ids)
-        found = answer_structure(knowledge, question, doc_ids, ranked) or answer_targets(
+        found = answer_structure(knowledge, question, doc_ids, ranked, full) or answer_targets(
             knowledge, question, doc_ids, ranked
         )
         if found:

@@ -20,13 +20,18 @@ from assistant.answer.types import Answer, Citation, cite, cite_heading, make, w
 from assistant.ingest.document import Clause, Heading
 from assistant.ingest.numbering import numeral_value
 from assistant.intent import Kind
+from assistant.scope import MIN_SHARED_CHARS, longest_shared_run
 
 _NUMERAL = r"[〇零一二两三四五六七八九十百\d]+"
 _UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|个"
-_POSITION = re.compile(rf"第\s*({_NUMERAL})\s*个?({_UNIT})")
-_COUNT = re.compile(rf"(多少|几)\s*个?({_UNIT})|一共|总共|共有|共计|数量")
+_POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
+_COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
+_COUNT = re.compile(r"一共|总共|共有|共计|数量")
+# A question about the whole document's layout (its parts, chapters or articles).
+_WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面)|几(个)?(部分|章|编)|多少(条|章|部分)|几条|结构|框架|章节|目录|大纲")
+_QUOTED = re.compile(r"[“\"]([^”\"]{4,30})[”\"]")
 _CONTENTS = re.compile(
-    r"有哪些|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
+    rf"哪些|哪[一二两三四五六七八九十\d]+\s*个?({_UNIT})?|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
     r"规定(了|的)?什么|是什么|写(了|的)?什么|涉及什么|有何|具体是|怎么(规定|说)|指的是"
 )
 # The words of a structure question that are not the name of what it asks about.
@@ -54,9 +59,12 @@ _UNIT_OF_KIND = {
 }
 DISPLAY_CHARS = 60
 SPAN_CHARS = 600
+HEAD_CHARS = 120
 MIN_TITLE_NAMED = 0.75  # share of a title's characters the question must contain
 MIN_SUBJECT_COVERED = 0.4  # share of the question's subject the title must cover
 MIN_TITLE_MATCH = MIN_TITLE_NAMED
+MIN_RUN = 4  # characters of a heading's first phrase a question must quote
+RUN_BONUS = 0.1  # a quoted run of 保障措施 names （五）强化保障措施
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class Shape:
     count_unit: str
     contents: bool
     subject: str  # the question without question words: the name of the node asked about
+    whole: bool = False  # asks for the layout of the whole document (几个部分, 多少条)
 
 
 def shape_of(question: str) -> Shape:
@@ -76,10 +85,11 @@ def shape_of(question: str) -> Shape:
         for numeral, unit in _POSITION.findall(question)
         if (value := numeral_value(numeral)) is not None
     )
-    count = _COUNT.search(question)
-    unit = count.group(2) or "" if count and count.lastindex else ""
+    unit = _COUNT_UNIT.search(question)
+    counts = bool(unit or _COUNT.search(question))
     subject = _QUESTION_WORDS.sub("", question)
-    return Shape(positions, bool(count), unit or "", bool(_CONTENTS.search(question)), subject)
+    contents = bool(_CONTENTS.search(question))
+    return Shape(positions, counts, unit.group(1) if unit else "", contents, subject, bool(_WHOLE.search(question)))
 
 
 def subject_of(question: str) -> str:
@@ -98,7 +108,8 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
     kinds = _UNIT_KINDS.get(unit)
     if kinds and kinds != ("part", "division"):
         matches = [n for n in parent.walk() if n.kind in kinds and _number_of(n) == number]
-        return matches[0] if matches else None
+        if matches or any(n.kind in kinds for n in parent.walk()):
+            return matches[0] if matches else None
     children = list(parent.children)
     if kinds:  # 第X部分: the top-level parts
         children = [c for c in children if c.kind in kinds] or children
@@ -118,23 +129,38 @@ def _by_position(root: Node, positions: Sequence[tuple[int, str]]) -> Node | Non
     return node
 
 
-def _by_title(root: Node, subject: str) -> tuple[float, Node] | None:
-    """The node whose title the question names: most of the title's characters are in the
-    question, and the title covers a fair share of what the question asks about."""
+def _by_title(root: Node, subject: str, naming: set[str]) -> tuple[float, Node] | None:
+    """The node whose title the question names, scored in [0, 1].
+
+    Either most of the title's characters are in the question and the title covers a fair
+    share of what the question asks about (characters of the document's own title aside),
+    or the question quotes most of the title's first phrase (构建开放创新生态 of
+    （三）构建开放创新生态，助力打造…).
+    """
     asked = _chars(subject)
+    rest = asked - naming or asked
     if not asked:
         return None
     best: tuple[float, float, int, Node] | None = None
     for depth, node in _with_depth(root):
-        title = _chars(element_title(node.element) if node.element is not None else "")
+        text = element_title(node.element) if node.element is not None else ""
+        title = _chars(text)
         if not title:
             continue
         shared = len(asked & title)
-        named, covered = shared / len(title), shared / len(asked)
-        if named < MIN_TITLE_NAMED or covered < MIN_SUBJECT_COVERED:
+        covered = len(rest & title) / len(rest)
+        score = shared / len(title) if covered >= MIN_SUBJECT_COVERED else 0.0
+        phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
+        run, _ = longest_shared_run(subject, phrase)
+        if run >= MIN_RUN and len(phrase):
+            score = max(score, run / len(phrase) + RUN_BONUS)
+        if isinstance(node.element, Heading) and node.element.kind == "attachment":
+            run, _ = longest_shared_run(subject, text)
+            score = max(score, 1.0 if run >= MIN_SHARED_CHARS else 0.0)
+        if score < MIN_TITLE_MATCH:
             continue
-        if best is None or (named, covered, -depth) > (best[0], best[1], -best[2]):
-            best = (named, covered, depth, node)
+        if best is None or (score, covered, -depth) > (best[0], best[1], -best[2]):
+            best = (score, covered, depth, node)
     return (best[0], best[3]) if best else None
 
 
@@ -229,46 +255,79 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
     return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
 
 
+def _paragraph_head(paragraph: str) -> str:
+    first = re.split(r"(?<=[。；;])", paragraph, maxsplit=1)[0]
+    return first if len(first) <= HEAD_CHARS else first[:HEAD_CHARS] + "……"
+
+
 def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> Answer:
     """A clause quoted whole (cut at a sentence when it is very long)."""
     text = clause.text
-    if len(text) > SPAN_CHARS:
-        cut = max(text.rfind("。", 0, SPAN_CHARS), text.rfind("\n", 0, SPAN_CHARS))
-        text = text[: cut + 1 if cut > 0 else SPAN_CHARS] + "……"
+    if clause.title and clause.title not in text:  # a table row's name is not in its content
+        text = f"{clause.title}：{text}"
+    if len(text) > SPAN_CHARS:  # a long clause: each paragraph by its run-in heading or first sentence
+        text = "\n".join(_paragraph_head(p) for p in text.split("\n"))
     return make(question, with_marker(text, clause.marker), kind, [cite(clause, 1.0, clause.paragraphs)])
 
 
+def quotes_a_name(question: str) -> bool:
+    """“建设长三角枢纽门户”: the question quotes the name of what it asks about."""
+    return bool(_QUOTED.search(question))
+
+
+def _naming_chars(knowledge: Knowledge, doc_id: str) -> set[str]:
+    """Characters a question may use to name the document: its titles and its issuer (国办)."""
+    meta = knowledge.documents[doc_id].meta
+    titles = "".join(t for n in knowledge.names if n.doc_id == doc_id for t in n.titles)
+    return _chars(titles + meta.title + meta.issuer)
+
+
 def answer_structure(
-    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
+    knowledge: Knowledge,
+    question: str,
+    doc_ids: Collection[str] | None,
+    ranked: Sequence[str] = (),
+    full_question: str = "",
 ) -> Answer | None:
-    """An answer from the shape of a document, or None when the question is not about one."""
+    """An answer from the shape of a document, or None when the question is not about one.
+
+    `question` has the words naming the document taken out; `full_question` keeps them (a
+    position may be counted inside an attachment the question names by its title).
+    """
     shape = shape_of(question)
     if not (shape.positions or shape.counts or shape.contents):
         return None
     documents = knowledge.in_scope(doc_ids)
     if len(documents) > 1 and ranked:
         documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
-    subject_left = _DOCUMENT_WORDS.sub("", shape.subject)
+    quoted = _QUOTED.findall(question)
+    subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
     candidates: list[tuple[float, str, Node]] = []
     for rank, document in enumerate(documents):
         doc_id = document.meta.doc_id
         root = knowledge.trees[doc_id]
+        naming = _naming_chars(knowledge, doc_id)
+        if full_question:  # a question naming one of the policies a notice carries asks inside it
+            named = _by_title(root, full_question, set())
+            if named is not None and isinstance(named[1].element, Heading) and named[1].kind == "attachment":
+                root = named[1]
+        found = _by_title(root, subject, naming) if subject else None
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
-            titled = _by_title(root, subject_left) if subject_left else None
-            base = titled[1] if titled is not None and titled[0] >= MIN_TITLE_MATCH else root
-            node = _by_position(base, shape.positions) or _by_position(root, shape.positions)
+            bases = [found[1]] if found else []
+            full = _by_title(root, _DOCUMENT_WORDS.sub("", shape_of(full_question).subject), set()) if full_question else None
+            bases += [full[1]] if full else []
+            node = next((n for base in [*bases, root] if (n := _by_position(base, shape.positions))), None)
             if node is not None:
                 candidates.append((2.0 - rank * 0.01, doc_id, node))
-            continue
-        if not subject_left and (shape.counts or shape.contents) and len(documents) == 1:
-            candidates.append((1.0, doc_id, root))  # the whole document: 分为几个部分, 一共多少条
-            continue
-        found = _by_title(root, subject_left or shape.subject)
-        if found is not None and found[0] >= MIN_TITLE_MATCH:
+        elif found is not None:
             candidates.append((found[0] - rank * 0.01, doc_id, found[1]))
+        elif not (_chars(subject) - naming) and len(documents) == 1 and (shape.whole or not subject):
+            candidates.append((1.0, doc_id, root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:
         return None
     _, doc_id, node = max(candidates, key=lambda c: c[0])
+    if len(node.children) == 1 and not node.children[0].children and isinstance(node.children[0].element, Clause):
+        return quote_clause(question, node.children[0].element)  # 一、总体目标 holding one item: 1.目标
     if node.children:
         return _list_children(knowledge, question, doc_id, node, shape)
     if isinstance(node.element, Clause) and (shape.positions or shape.contents):
