@@ -75,6 +75,8 @@ _WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
 _MEASURE_QUESTION = re.compile(r"几\s*(个|项|名|条|类|家|次|人|倍|天|年|月)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_NAMES = re.compile(r"《[^》]*》|〔\d{4}〕\d+号|（\d{4}\s*[—–-]\s*\d{4}\s*年）")
 
 
 def answers_figure(question: str, text: str) -> bool:
@@ -84,10 +86,13 @@ def answers_figure(question: str, text: str) -> bool:
     accept a time without a figure (次月起, 自发布之日起); numbers the question itself
     states (2024年…) do not count.
     """
+    text = _NAMES.sub("", text)  # a year in a document's title (《…（2024—2030年）》) answers nothing
     if _MONEY_QUESTION.search(question):
         return bool(_MONEY.search(text))
     if _WHEN_QUESTION.search(question) and _RELATIVE_TIME.search(text):
         return True
+    if not _WHEN_QUESTION.search(question):  # a date answers when, not how much
+        text = _DATE.sub("", text)
     measure = _MEASURE_QUESTION.search(question)
     if measure and re.search(rf"[一二两三四五六七八九十百\d]+\s*{measure.group(1)}", text):
         return True

@@ -15,6 +15,10 @@ from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.intent import Kind, MetaField
 
 RANKED_DOCUMENTS = 3
+OPENING_CLAUSES = 3
+# 为了规范…，根据…，制定本规定。 / 为深入贯彻…，现提出如下意见。
+_STATES_PURPOSE = re.compile(r"^\s*(第\S{1,6}条\s*)?为(了)?[^。]{4,}?(制定|特制定|提出|现就|现提出|结合本|本(条例|规定|办法|意见|方案|计划))")
+_ARTICLE_NUMBER = re.compile(r"^\s*第\S{1,6}条\s*")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五六七八九]{4}年.+日$")
 _DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
 _PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
@@ -70,8 +74,15 @@ def notice_value(notice: Clause, field: MetaField) -> tuple[str, str, str] | Non
 
 
 def answer_purpose(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
-    """Why the plan exists is what its preamble says."""
+    """Why a document exists is the sentence saying so (为了…，制定本条例 / 为深入贯彻…，提出以下
+    意见), in its preamble or its first article; failing that, the preamble."""
     for document in knowledge.in_scope(doc_ids):
+        opening = [c for c in document.clauses if c.kind not in ("notice", "row")][:OPENING_CLAUSES]
+        for clause in opening:
+            for sentence in re.split(r"(?<=[。])", clause.text.replace("\n", "")):
+                if _STATES_PURPOSE.search(sentence):
+                    text = with_marker(_ARTICLE_NUMBER.sub("", sentence), clause.marker)
+                    return make(question, text, Kind.PURPOSE, [cite(clause, 1.0, [sentence])])
         preamble = next((c for c in document.clauses if c.locator == PREAMBLE_LOCATOR), None)
         if preamble:
             text = with_marker(preamble.text, preamble.marker)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer.knowledge import Knowledge, Node, element_title
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
@@ -58,6 +58,7 @@ _UNIT_OF_KIND = {
     "article": "条",
 }
 DISPLAY_CHARS = 60
+_GROUP_UNITS = ("类", "大类", "部分", "方面", "章", "编", "节")
 SPAN_CHARS = 600
 HEAD_CHARS = 120
 MIN_TITLE_NAMED = 0.75  # share of a title's characters the question must contain
@@ -143,10 +144,10 @@ def _by_title(root: Node, subject: str, naming: set[str]) -> tuple[float, Node] 
         return None
     best: tuple[float, float, int, Node] | None = None
     for depth, node in _with_depth(root):
-        text = element_title(node.element) if node.element is not None else ""
-        title = _chars(text)
-        if not title:
+        if not _has_title(node):
             continue
+        text = element_title(node.element)  # type: ignore[arg-type]
+        title = _chars(text)
         shared = len(asked & title)
         covered = len(rest & title) / len(rest)
         score = shared / len(title) if covered >= MIN_SUBJECT_COVERED else 0.0
@@ -154,14 +155,22 @@ def _by_title(root: Node, subject: str, naming: set[str]) -> tuple[float, Node] 
         run, _ = longest_shared_run(subject, phrase)
         if run >= MIN_RUN and len(phrase):
             score = max(score, run / len(phrase) + RUN_BONUS)
-        if isinstance(node.element, Heading) and node.element.kind == "attachment":
-            run, _ = longest_shared_run(subject, text)
-            score = max(score, 1.0 if run >= MIN_SHARED_CHARS else 0.0)
         if score < MIN_TITLE_MATCH:
             continue
         if best is None or (score, covered, -depth) > (best[0], best[1], -best[2]):
             best = (score, covered, depth, node)
     return (best[0], best[3]) if best else None
+
+
+def _has_title(node: Node) -> bool:
+    """Headings, rows and clauses opening with a run-in title have a name to ask by; a list
+    item such as （八）其他价格欺诈行为。 is all content."""
+    element = node.element
+    if element is None or not _chars(element_title(element)):
+        return False
+    if isinstance(element, Heading) or node.children or element.kind == "row" or element.heading:
+        return True
+    return len(_chars(element.text)) > len(_chars(element.title)) + 4
 
 
 def _chars(text: str) -> set[str]:
@@ -224,23 +233,22 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         marker = citations[0].marker
     else:
         marker = ""
-    if shape.counts and asked_kinds and not any(c.kind in asked_kinds for c in children):
+    counted = [n for n in node.walk() if asked_kinds and n.kind in asked_kinds]
+    if shape.counts and counted and not any(c.kind in asked_kinds for c in children):  # type: ignore[operator]
         # 条例一共有多少条: count the articles wherever they sit
-        counted = [n for n in node.walk() if n.kind in asked_kinds]
-        if counted:
-            head = f"{name}共{len(counted)}{shape.count_unit}"
-            groups = f"，分为{len(children)}{_unit_for(children)}" if counted != children else ""
-            lines.append(f"{head}{groups}{marker}：")
-    elif shape.counts and all(c.children for c in children) and shape.count_unit not in ("类", "大类", "部分", "个方面", "方面"):
+        groups = f"，分为{len(children)}{_unit_for(children)}" if counted != children else ""
+        lines.append(f"{name}共{len(counted)}{shape.count_unit}{groups}{marker}：")
+    elif shape.counts and all(c.children for c in children) and shape.count_unit not in _GROUP_UNITS:
         # a table or list grouped in categories: count the items, then the groups
         groups = _unit_for(children)
-        lines.append(f"{name}共{len(leaves)}项，分为{len(children)}{'类' if groups == '项' else groups}{marker}：")
+        unit = shape.count_unit if shape.count_unit in ("条", "项") else "项"
+        lines.append(f"{name}共{len(leaves)}{unit}，分为{len(children)}{'类' if groups == '项' else groups}{marker}：")
         for child in children:
             element = child.element
             assert element is not None
             child_cite = _cite_node(knowledge, child)
             items = len([n for n in child.walk() if not n.children])
-            lines.append(f"{display(element)}（{items}项）{child_cite.marker}")
+            lines.append(f"{display(element)}（{items}{unit}）{child_cite.marker}")
             citations.append(child_cite)
         return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
     if not lines:
@@ -268,6 +276,17 @@ def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> 
     if len(text) > SPAN_CHARS:  # a long clause: each paragraph by its run-in heading or first sentence
         text = "\n".join(_paragraph_head(p) for p in text.split("\n"))
     return make(question, with_marker(text, clause.marker), kind, [cite(clause, 1.0, clause.paragraphs)])
+
+
+def _attachment_named(root: Node, question: str) -> Node | None:
+    """The attachment (one of the policies a notice carries) whose title the question names."""
+    best, found = MIN_SHARED_CHARS - 1, None
+    for child in root.children:
+        if child.kind == "attachment" and child.element is not None:
+            run, _ = longest_shared_run(question, element_title(child.element))
+            if run > best:
+                best, found = run, child
+    return found
 
 
 def quotes_a_name(question: str) -> bool:
@@ -307,11 +326,12 @@ def answer_structure(
         doc_id = document.meta.doc_id
         root = knowledge.trees[doc_id]
         naming = _naming_chars(knowledge, doc_id)
-        if full_question:  # a question naming one of the policies a notice carries asks inside it
-            named = _by_title(root, full_question, set())
-            if named is not None and isinstance(named[1].element, Heading) and named[1].kind == "attachment":
-                root = named[1]
-        found = _by_title(root, subject, naming) if subject else None
+        root = _attachment_named(root, full_question) or root
+        found = max(
+            (f for text in {subject, shape.subject} if text and (f := _by_title(root, text, naming))),
+            key=lambda f: f[0],
+            default=None,
+        )
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
             full = _by_title(root, _DOCUMENT_WORDS.sub("", shape_of(full_question).subject), set()) if full_question else None
@@ -327,7 +347,11 @@ def answer_structure(
         return None
     _, doc_id, node = max(candidates, key=lambda c: c[0])
     if len(node.children) == 1 and not node.children[0].children and isinstance(node.children[0].element, Clause):
-        return quote_clause(question, node.children[0].element)  # 一、总体目标 holding one item: 1.目标
+        # 一、总体目标 holding one item 1.目标: the item is the content
+        quoted = quote_clause(question, node.children[0].element)
+        head = _cite_node(knowledge, node)
+        text = f"{_name(node, knowledge, doc_id)}{head.marker}：\n{quoted.answer}"
+        return replace(quoted, answer=text, citations=(head, *quoted.citations))
     if node.children:
         return _list_children(knowledge, question, doc_id, node, shape)
     if isinstance(node.element, Clause) and (shape.positions or shape.contents):
