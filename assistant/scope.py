@@ -14,6 +14,8 @@ from assistant.ingest.document import Heading, Kind, ParsedDocument
 
 MIN_SHARED_CHARS = 6
 _MIN_REST_CHARS = 4  # what is left of a question once its document's name is taken out  # a shared run this long (支持重点产业, 生活垃圾分类管理) names a document
+_KIND = re.compile(r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策)$")
+_ABBREVIATED_RUN = 4
 _NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号")
 _PLACE = re.compile(r"(?:中共)?([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区)")
 _GENERIC = re.compile(r"关于|印发|的通知|实施意见|实施方案|行动计划|若干措施|管理办法|人民政府|办公室|办公厅")
@@ -64,6 +66,10 @@ class DocumentNames:
             length, end = longest_shared_run(question, _GENERIC.sub("|", title))
             if length > best:
                 best, said = length, question[end - length : end]
+            kind = _KIND.search(title)
+            if kind and length >= _ABBREVIATED_RUN and question[end:].startswith(kind.group(0)):
+                # 明码标价规定 for 明码标价和禁止价格欺诈规定: a run of the title and its kind
+                best, said = max(best, MIN_SHARED_CHARS), question[end - length : end + len(kind.group(0))]
         return best, said
 
 

