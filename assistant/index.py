@@ -44,7 +44,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT_VERSION = 1
 # Bump when parsing or chunking changes what a clause or chunk is: old indexes become stale.
-PARSER_VERSION = 3  # 3: ingest/ grammar (legal, decimal, frame, tables, inline lead units)
+PARSER_VERSION = 4  # 3: ingest/ grammar (legal, decimal, frame, tables, inline lead units); 4: 款
 TERMS_FILE = "terms.txt"
 
 

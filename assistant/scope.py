@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.ingest.document import Heading, Kind, ParsedDocument
+from assistant.ingest.document import Heading, Kind, ParsedDocument, attachment_title
 
 MIN_SHARED_CHARS = 6
 _MIN_REST_CHARS = 4  # what is left of a question once its document's name is taken out  # a shared run this long (支持重点产业, 生活垃圾分类管理) names a document
@@ -47,7 +47,7 @@ class DocumentNames:
     def of(cls, document: ParsedDocument) -> DocumentNames:
         titles = [document.meta.title]
         titles += [
-            e.label if e.kind is Kind.TITLE else e.source.split("\n", 1)[-1].replace("\n", "")
+            e.label if e.kind is Kind.TITLE else attachment_title(e)
             for e in document.elements
             if isinstance(e, Heading) and e.kind in (Kind.TITLE, Kind.ATTACHMENT)
         ]
@@ -68,7 +68,7 @@ class DocumentNames:
                 best, said = length, question[end - length : end]
             kind = _KIND.search(title)
             if kind and length >= _ABBREVIATED_RUN and question[end:].startswith(kind.group(0)):
-                # 明码标价规定 for 明码标价和禁止价格欺诈规定: a run of the title and its kind
+                # 价格规定 for 价格管理和收费规定: a run of the title followed by its kind
                 best, said = max(best, MIN_SHARED_CHARS), question[end - length : end + len(kind.group(0))]
         return best, said
 

@@ -291,3 +291,21 @@ def test_legal_articles_under_chapters_and_items_in_articles() -> None:
     assert [c.locator for c in doc.clauses] == ["第一条", "第二条", "第二条/一", "第二条/二", "第三条"]
     assert doc.clause("第二条/二").cite == "第二条（二）"
     assert {e.locator for e in doc.elements if isinstance(e, Heading) and e.kind == "chapter"} == {"第一章", "第二章"}
+
+
+def test_a_paragraph_after_an_articles_items_is_its_next_kuan() -> None:
+    text = (
+        "某市条例\n第一条 管理人按照下列规定确定：\n（一）委托物业服务企业管理的，物业服务企业为管理人；\n"
+        "（二）未委托的，本单位为管理人\n按照前款规定不能确定管理人的，由镇人民政府确定。\n"
+        "有下列情形之一的，不得担任管理人：\n（一）失信的；\n（二）其他情形。\n"
+        "第二条 本条例自2025年1月1日起施行。"
+    )
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    assert [c.locator for c in doc.clauses] == [
+        "第一条", "第一条/一", "第一条/二", "第一条/第二款", "第一条/第三款",
+        "第一条/第三款/一", "第一条/第三款/二", "第二条",
+    ]
+    assert doc.clause("第一条/二").text == "（二）未委托的，本单位为管理人"  # its own line, no trailing 款
+    assert doc.clause("第一条/第二款").marker == "［第一条第二款］"
+    assert doc.clause("第一条/第三款/二").cite == "第一条第三款（二）"
+    assert non_blank(render(doc)) == non_blank(text)

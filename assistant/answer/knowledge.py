@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.abstain import AbstentionModel
 from assistant.extract import TermWeights
-from assistant.ingest.document import Clause, Element, Heading, ParsedDocument, parent_locator
+from assistant.ingest.document import Clause, Element, Heading, ParsedDocument, attachment_title, parent_locator
 from assistant.ingest.numbering import match_heading
 from assistant.lexicon import Lexicon
 from assistant.markers import marker_text
@@ -50,7 +50,7 @@ def heading_title(heading: Heading) -> str:
 
 def element_title(element: Element) -> str:
     if isinstance(element, Heading) and element.kind == "attachment":  # 附件1 and its title line
-        return element.source.split("\n", 1)[-1].replace("\n", "")
+        return attachment_title(element)
     return heading_title(element) if isinstance(element, Heading) else element.title
 
 

@@ -34,7 +34,7 @@ def asks_target(question: str, titles: Collection[str] = ()) -> bool:
     """A question about the plan's targets as a whole (人才公寓的建设目标 asks about one item).
 
     What is left beside the target words may only name the document: every character of
-    it occurs in a title (湖州打造金西翼 for 湖州市打造…金西翼行动计划).
+    it occurs in a title (a short form of the title, or the place it names).
     """
     if not _ASKS_TARGET.search(question) or asks_quantity(question):
         return False

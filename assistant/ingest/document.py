@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -25,6 +26,7 @@ class Kind(StrEnum):
     CHAPTER = "chapter"
     SUBCHAPTER = "subchapter"
     ARTICLE = "article"
+    PARAGRAPH = "paragraph"  # 款: a paragraph of an article after its items (第十条第二款)
     PART = "part"
     SECTION = "section"
     OUTLINE = "outline"  # a decimal heading 1 / 1.1 / 1.1.1
@@ -120,6 +122,14 @@ def render(document: ParsedDocument, body: Callable[[Clause], str] | None = None
         else:
             pieces.extend(p for p in (element.heading, write_body(element), element.trailer) if p)
     return "\n".join(pieces)
+
+
+def attachment_title(heading: Heading) -> str:
+    """The title an attachment heading carries: its lines without the 附件N line, if any."""
+    lines = heading.source.split("\n")
+    if lines and re.fullmatch(r"\s*附\s*件\s*\d*\s*[:：]?\s*", lines[0]):
+        lines = lines[1:]
+    return "".join(line.strip() for line in lines)
 
 
 def non_blank(text: str) -> str:

@@ -36,6 +36,7 @@ from assistant.ingest.numbering import (
     first_sentence,
     has_inline_body,
     match_bare_decimal,
+    int_to_cn,
     match_heading,
 )
 from assistant.ingest.table import is_header_line, parse_table, table_root
@@ -44,6 +45,7 @@ NOTICE_LOCATOR = "通知"
 PREAMBLE_LOCATOR = "前言"
 TOC_LOCATOR = "目录"
 SIGNATURE_LOCATOR = "落款"
+PARAGRAPH_RANK_OFFSET = 0.5
 MAX_GAP = 2  # headings the grammar may miss in a row before the sequence is lost
 _TABLE_TITLE_LINES = 3
 _KIND_OF_STYLE = {
@@ -82,6 +84,7 @@ class _Node:
     last_number: dict[Style, int] = field(default_factory=dict)
 
     rank: float = -1.0
+    kind: Kind | None = None  # set for nodes no numbering token opens (款)
 
 
 def _is_inline(found: HeadingMatch) -> bool:
@@ -130,7 +133,43 @@ class _BodyReader:
         found = self._candidate(line, next_decimal)
         if found and self._open(found, line):
             return
+        if self._open_paragraph(line):
+            return
         self.stack[-1].paragraphs.append(line)
+
+    def _open_paragraph(self, line: str) -> bool:
+        """A plain paragraph after an article's items is the article's next 款, not the last
+        item's text (第十条 …下列规定：（一）…（四）…。按照前款规定… → 第十条第二款)."""
+        top = self.stack[-1]
+        if top.kind is not Kind.PARAGRAPH and (top.heading is None or top.heading.style in LEGAL):
+            return False
+        at = next(
+            (i for i in range(len(self.stack) - 2, 0, -1) if self.stack[i].heading is not None and self.stack[i].heading.style in LEGAL),
+            None,
+        )
+        if at is None or self.stack[at].heading.style is not Style.ARTICLE:  # type: ignore[union-attr]
+            return False
+        article = self.stack[at]
+        opened = sum(1 for child in article.children if child.kind is Kind.PARAGRAPH)
+        name = f"第{int_to_cn(len(article.paragraphs) + opened + 1)}款"
+        locator = (*article.locator, name)
+        if locator in self.used:
+            return False
+        self.used.add(locator)
+        node = _Node(
+            heading=None,
+            locator=locator,
+            cite=article.cite + name,
+            label_tokens=article.label_tokens + name,
+            crumbs=(*article.crumbs, name),
+            paragraphs=[line],
+            rank=top.rank - PARAGRAPH_RANK_OFFSET,  # items after a 款 are its items
+            kind=Kind.PARAGRAPH,
+        )
+        article.children.append(node)
+        del self.stack[at + 1 :]
+        self.stack.append(node)
+        return True
 
     def _candidate(self, line: str, next_decimal: int | None) -> HeadingMatch | None:
         found = match_heading(line, loose=not self.decimal_tops)
@@ -196,12 +235,17 @@ class _BodyReader:
         self.global_last[found.style] = found.number
         if found.style is Style.DECIMAL and len(found.path) == 1:
             self.opened_tops.add(found.number)
-        inline = _is_inline(found)
+        # the items of an article carry their text, even without a full stop
+        inline = (
+            _is_inline(found)
+            or parent.kind is Kind.PARAGRAPH
+            or (parent.heading is not None and parent.heading.style is Style.ARTICLE)
+        )
         title = _title_of(found, inline)
         in_chapter = parent.heading is not None and parent.heading.style in LEGAL and not absolute
         legal_parent = parent.heading is not None and parent.heading.style in LEGAL
         cite_base = "·".join(self.prefix) + ("·" if self.prefix else "")
-        if absolute or parent.heading is None:
+        if absolute or (parent.heading is None and parent.kind is None):
             cite = cite_base + found.cite
             label_tokens = found.printed
         elif legal_parent and found.style in LEGAL:
@@ -281,10 +325,11 @@ def _next_decimal_tops(lines: list[str]) -> list[int | None]:
 
 
 def _emit(node: _Node, doc_id: str, out: list[Element], lead: str | None) -> None:
-    assert node.heading is not None
+    assert node.heading is not None or node.kind is not None
     locator = "/".join(node.locator)
-    kind = _KIND_OF_STYLE[node.heading.style]
-    label = f"{node.label_tokens}{node.heading.separator}{node.title}".strip() if node.title else node.label_tokens
+    kind = node.kind or _KIND_OF_STYLE[node.heading.style]  # type: ignore[union-attr]
+    separator = node.heading.separator if node.heading is not None else ""
+    label = f"{node.label_tokens}{separator}{node.title}".strip() if node.title else node.label_tokens
     own_lead = inline_lead("\n".join([node.heading_line, *node.paragraphs])) or lead
     paragraphs = node.paragraphs
     heading_line = node.heading_line
