@@ -4,6 +4,8 @@ Contract: Bearer auth; body {knowledge_id, query, retrieval_setting: {top_k, sco
 metadata_condition?}; answer {records: [{content, score, title, metadata}]}. Errors use
 Dify's codes: 1001 malformed Authorization header, 1002 authorization failed (both 403),
 2001 unknown knowledge (404). knowledge_id is a document id, or "policyqa" for all of them.
+A record's score is the clause's calibrated relevance in [0, 1] (assistant.answer.relevance),
+so Dify's score threshold drops out-of-scope queries; the rank-based fusion score is not.
 """
 
 from __future__ import annotations
@@ -58,13 +60,11 @@ def retrieval(
         doc_ids = [request.knowledge_id]
     else:
         return dify_error(404, 2001, "The knowledge does not exist")
-    hits = answerer.searcher.search(
-        request.query.strip() or request.query, request.retrieval_setting.top_k, doc_ids
-    )
+    hits = answerer.search(request.query.strip() or request.query, request.retrieval_setting.top_k, doc_ids)
     records = [
         {
             "content": hit.text,
-            "score": round(hit.score, 6),
+            "score": hit.relevance or 0.0,
             "title": hit.label,
             "metadata": {
                 "doc_id": hit.doc_id,
@@ -76,6 +76,6 @@ def retrieval(
             },
         }
         for hit in hits
-        if hit.score >= request.retrieval_setting.score_threshold
+        if (hit.relevance or 0.0) >= request.retrieval_setting.score_threshold
     ]
     return JSONResponse({"records": records})

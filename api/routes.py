@@ -61,7 +61,7 @@ def ask(request: AskRequest, answerer: AnswererDep) -> AskResponse:
 def search(request: SearchRequest, answerer: AnswererDep) -> SearchResponse:
     """检索最相关的条款。"""
     check_doc_ids(answerer, request.doc_ids)
-    hits = answerer.searcher.search(request.query, request.top_k, request.doc_ids)
+    hits = answerer.search(request.query, request.top_k, request.doc_ids)
     return SearchResponse(hits=[HitOut.of(hit) for hit in hits])
 
 

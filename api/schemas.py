@@ -53,9 +53,10 @@ class CitationOut(BaseModel):
     breadcrumb: list[str]
     text: str
     lead_unit: str | None
-    score: float
+    score: float = Field(description="检索融合分（按名次，非概率）")
     marker: str
     highlights: list[str]
+    relevance: float = Field(ge=0.0, le=1.0, description="该条款回答问题的可能性（0–1，已校准）")
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -71,6 +72,7 @@ class AskResponse(BaseModel):
     standalone_question: str
     citations: list[CitationOut]
     notice: str | None = None
+    relevance: float = Field(ge=0.0, le=1.0, description="文件能回答该问题的可能性（0–1，已校准）")
     timing_ms: float
 
     @classmethod
@@ -84,6 +86,7 @@ class AskResponse(BaseModel):
             standalone_question=answer.standalone_question,
             citations=[CitationOut.of(c) for c in answer.citations],
             notice=answer.notice,
+            relevance=round(answer.relevance, 4),
             timing_ms=round(timing_ms, 2),
         )
 
@@ -96,9 +99,10 @@ class HitOut(BaseModel):
     text: str
     best_chunk: str
     lead_unit: str | None
-    score: float
+    score: float = Field(description="检索融合分（按名次，非概率）")
     kind: str
     marker: str
+    relevance: float | None = Field(default=None, ge=0.0, le=1.0, description="该条款与查询相关的可能性（0–1，已校准）")
 
     @classmethod
     def of(cls, hit: Hit) -> HitOut:

@@ -42,6 +42,9 @@ class Hit:
     lead_unit: str | None
     kind: str
     cite: str = ""
+    # how likely this clause answers the query, in [0, 1]; set by the answering step
+    # (assistant.answer.relevance), None for raw retrieval
+    relevance: float | None = None
 
     @property
     def marker(self) -> str:
@@ -59,6 +62,7 @@ class Hit:
             "score": round(self.score, 6),
             "lead_unit": self.lead_unit,
             "kind": self.kind,
+            "relevance": None if self.relevance is None else round(self.relevance, 4),
         }
 
 

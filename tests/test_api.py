@@ -27,6 +27,16 @@ def client(index_settings: Settings, answerer: Answerer) -> Iterator[TestClient]
         yield test_client
 
 
+def test_answers_and_hits_carry_a_calibrated_relevance(client: TestClient) -> None:
+    answered = client.post("/api/ask", json={"question": "人才公寓计划建设多少平方米？"}).json()
+    refused = client.post("/api/ask", json={"question": "今天天气怎么样？"}).json()
+    assert answered["relevance"] > 0.5 > refused["relevance"]
+    assert 0 <= answered["citations"][0]["relevance"] <= 1
+    hits = client.post("/api/search", json={"query": "人才公寓", "top_k": 5}).json()["hits"]
+    off_topic = client.post("/api/search", json={"query": "今天天气怎么样？", "top_k": 5}).json()["hits"]
+    assert max(h["relevance"] for h in hits) > 0.5 > max(h["relevance"] for h in off_topic)
+
+
 def test_ask_returns_answer_with_citations(client: TestClient) -> None:
     response = client.post("/api/ask", json={"question": "人才公寓计划建设多少平方米？"})
     assert response.status_code == 200

@@ -124,6 +124,12 @@ def test_dify_threshold_and_all_documents(base_url: str) -> None:
     assert dify(base_url, body).json() == {"records": []}
 
 
+@pytest.mark.parametrize("query", ["今天天气怎么样？", "湖州2025年GDP是多少？", "你好"])
+def test_dify_scores_are_relevance_so_out_of_scope_queries_return_nothing_at_half(base_url: str, query: str) -> None:
+    body = {"knowledge_id": "policyqa", "query": query, "retrieval_setting": {"top_k": 5, "score_threshold": 0.5}}
+    assert dify(base_url, body).json() == {"records": []}
+
+
 @pytest.mark.parametrize(
     ("token", "knowledge_id", "status", "code"),
     [

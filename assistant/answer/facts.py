@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from assistant.abstain import Evidence, gather_evidence
 from assistant.answer.knowledge import Knowledge, Node
+from assistant.answer.relevance import with_relevance
 from assistant.answer.types import Answer, cite, make, with_marker
 from assistant.extract import Excerpt, answers_figure, asks_quantity, best_excerpts, overlap
 from assistant.ingest.document import Clause
@@ -59,16 +61,15 @@ def figure_missing(question: str, found: Sequence[Excerpt]) -> bool:
 
 def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
     retrieval, signals = evidence(knowledge, question, top_k, doc_ids)
-    hits = retrieval.hits
+    probability = knowledge.abstention.probability(signals)
+    hits = with_relevance(knowledge, retrieval, probability)
     if not hits or knowledge.abstention.abstains(signals):
-        return abstain(knowledge, question, hits)
+        return abstain(knowledge, question, hits, probability)
     found = excerpts(knowledge, question, hits)
     if figure_missing(question, found):
-        return abstain(knowledge, question, hits)
-    listed = list_answer(knowledge, question, hits)
-    if listed is not None:
-        return listed
-    return quote_excerpts(knowledge, question, found, {(h.doc_id, h.locator): h.score for h in hits})
+        return abstain(knowledge, question, hits, probability)
+    answer = list_answer(knowledge, question, hits) or quote_excerpts(knowledge, question, found, hits)
+    return replace(answer, relevance=probability)
 
 
 def list_answer(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> Answer | None:
@@ -86,11 +87,11 @@ def list_answer(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> Ans
         clause = intro.element
         assert isinstance(clause, Clause)
         lines = [with_marker(clause.text.rstrip().rstrip("：:"), clause.marker).rstrip("。") + "："]
-        citations = [cite(clause, hit.score)]
+        citations = [cite(clause, hit.score, relevance=hit.relevance or 0.0)]
         for child in intro.children:
             if isinstance(child.element, Clause):
                 lines.append(with_marker(child.element.text, child.element.marker))
-                citations.append(cite(child.element, hit.score))
+                citations.append(cite(child.element, hit.score, relevance=hit.relevance or 0.0))
         return make(question, "\n".join(lines), Kind.FACT, citations)
     return None
 
@@ -107,9 +108,7 @@ def _list_intro(knowledge: Knowledge, key: tuple[str, str]) -> Node | None:
     return None
 
 
-def quote_excerpts(
-    knowledge: Knowledge, question: str, found: Sequence[Excerpt], scores: dict[tuple[str, str], float]
-) -> Answer:
+def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt], hits: Sequence[Hit]) -> Answer:
     """The excerpts, grouped by clause, each group followed by its clause's marker."""
     tokens = knowledge.tokens(question)
     quotes: dict[tuple[str, str], list[str]] = {}
@@ -127,7 +126,11 @@ def quote_excerpts(
             clause.kind == "item" and clause.title not in quote and overlap(clause.title, tokens, knowledge.weights) > 0
         )
         parts.append(with_marker(f"{clause.title}：{quote}" if titled else quote, clause.marker))
-    citations = [cite(knowledge.clauses[key], scores.get(key, 0.0), sentences) for key, sentences in highlights.items()]
+    by_key = {(h.doc_id, h.locator): h for h in hits}
+    citations = [
+        cite(knowledge.clauses[key], by_key[key].score, sentences, by_key[key].relevance or 0.0)
+        for key, sentences in highlights.items()
+    ]
     return make(question, "".join(parts), Kind.FACT, citations)
 
 
@@ -142,10 +145,12 @@ def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
     return None
 
 
-def abstain(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> Answer:
+def abstain(knowledge: Knowledge, question: str, hits: Sequence[Hit], probability: float = 0.0) -> Answer:
     related = hits[:RELATED_LIMIT]
     text = "抱歉，现有文件没有涉及这个问题，无法据实回答。"
     if related:
         text += "可能相关的条款：" + "；".join(f"{h.label}{h.marker}" for h in related) + "。"
-    citations = [cite(knowledge.clause(h.doc_id, h.locator), h.score) for h in related]
-    return make(question, text, Kind.FACT, citations, abstained=True)
+    citations = [cite(knowledge.clause(h.doc_id, h.locator), h.score, relevance=h.relevance or 0.0) for h in related]
+    # an abstention never scores above the model's threshold, whatever checked it
+    relevance = min(probability, knowledge.abstention.threshold)
+    return make(question, text, Kind.FACT, citations, abstained=True, relevance=relevance)

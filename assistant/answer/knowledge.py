@@ -106,6 +106,7 @@ class Knowledge:
     nodes: dict[tuple[str, str], Node] = field(init=False)
     parents: dict[tuple[str, str], Node] = field(init=False)
     by_marker: dict[str, Clause] = field(init=False)
+    chunks_of: dict[tuple[str, str], list[int]] = field(init=False)
 
     def __post_init__(self) -> None:
         index = self.searcher.index
@@ -123,6 +124,9 @@ class Knowledge:
                 for child in parent.children:
                     self.nodes[(doc_id, child.locator)] = child
                     self.parents[(doc_id, child.locator)] = parent
+        self.chunks_of = {}
+        for number, chunk in enumerate(index.chunks):
+            self.chunks_of.setdefault((chunk.doc_id, chunk.locator), []).append(number)
         self.by_marker = {clause.cite or marker_text(loc): clause for (_, loc), clause in self.clauses.items()}
 
     def tokens(self, text: str) -> list[str]:

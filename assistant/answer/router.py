@@ -18,6 +18,7 @@ from assistant.answer.knowledge import Knowledge
 from assistant.answer.leads import answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
 from assistant.answer.metadata import answer_metadata, answer_purpose
+from assistant.answer.relevance import with_relevance
 from assistant.answer.structure import answer_structure, quotes_a_name
 from assistant.answer.targets import answer_targets
 from assistant.answer.types import Answer, Mode, make
@@ -87,6 +88,12 @@ class Answerer:
     @staticmethod
     def figure_missing(question: str, excerpts: Sequence[Excerpt]) -> bool:
         return facts.figure_missing(question, excerpts)
+
+    def search(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        """The top_k clauses for a query, best first, each with its relevance in [0, 1]."""
+        retrieval, signals = self.evidence(query, top_k, doc_ids)
+        hits = with_relevance(self.knowledge, retrieval, self.abstention.probability(signals))
+        return hits[:top_k]
 
     # -- public ---------------------------------------------------------------------------
 
@@ -167,4 +174,4 @@ class Answerer:
                 f"您好！我是政策问答助手，{scope}"
                 "例如：某项措施由哪个单位牵头？某个单位牵头哪些事项？本文件的文号是什么？"
             )
-        return make(question, text, Kind.GREETING, ())
+        return make(question, text, Kind.GREETING, (), relevance=0.0)  # not an answer from the documents

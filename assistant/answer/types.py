@@ -25,6 +25,7 @@ class Citation:
     score: float
     marker: str
     highlights: tuple[str, ...] = ()
+    relevance: float = 1.0  # how likely this clause answers the question, in [0, 1]
 
     def to_json(self) -> dict[str, object]:
         return {**asdict(self), "breadcrumb": list(self.breadcrumb), "highlights": list(self.highlights)}
@@ -40,9 +41,12 @@ class Answer:
     kind: str
     citations: tuple[Citation, ...]
     notice: str | None = None
+    # how likely the documents answer the question, in [0, 1]: the abstention model's
+    # probability for facts, 1.0 for answers read from the document's structure or fields
+    relevance: float = 1.0
 
 
-def cite(clause: Clause, score: float, highlights: Sequence[str] = ()) -> Citation:
+def cite(clause: Clause, score: float, highlights: Sequence[str] = (), relevance: float = 1.0) -> Citation:
     return Citation(
         doc_id=clause.doc_id,
         locator=clause.locator,
@@ -53,6 +57,7 @@ def cite(clause: Clause, score: float, highlights: Sequence[str] = ()) -> Citati
         score=score,
         marker=clause.marker,
         highlights=tuple(highlights),
+        relevance=relevance,
     )
 
 
@@ -81,6 +86,13 @@ def with_marker(quote: str, marker: str) -> str:
     return f"{body}{marker}。"
 
 
-def make(question: str, text: str, kind: Kind | str, citations: Sequence[Citation], abstained: bool = False) -> Answer:
+def make(
+    question: str,
+    text: str,
+    kind: Kind | str,
+    citations: Sequence[Citation],
+    abstained: bool = False,
+    relevance: float = 1.0,
+) -> Answer:
     """An extractive answer; the router fills in the standalone question."""
-    return Answer(question, question, text, abstained, "extractive", str(kind), tuple(citations))
+    return Answer(question, question, text, abstained, "extractive", str(kind), tuple(citations), None, relevance)
