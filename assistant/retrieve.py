@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.expand import NO_EXPANSION, Expander
 from assistant.embed import Embedder
 from assistant.index import PolicyIndex
 from assistant.ingest.document import Clause
@@ -108,8 +109,10 @@ class Searcher:
         fusion: Fusion = "rrf",
         rrf_k: int = 60,
         dense_weight: float = 0.5,
+        expander: Expander = NO_EXPANSION,
     ) -> None:
         self.index = index
+        self.expander = expander
         self.embedder = embedder
         self.fusion = fusion
         self.rrf_k = rrf_k
@@ -141,7 +144,8 @@ class Searcher:
 
     def retrieve(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> Retrieval:
         """Hits together with the chunk scores behind them (answering judges confidence on those)."""
-        dense, sparse = self.dense_scores(query), self.bm25_scores(query)
+        # the dense model reads everyday words well; the keyword ranking needs the official ones
+        dense, sparse = self.dense_scores(query), self.bm25_scores(self.expander.expand(query))
         if doc_ids is not None:
             allowed = set(doc_ids)
             dense = {i: s for i, s in dense.items() if self._doc_of_chunk[i] in allowed}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
 from assistant.embed import load_embedder
+from assistant.expand import NO_EXPANSION, Expander
 from assistant.fit import FitMatcher, load_vocabulary
 from assistant.index import open_index
 from assistant.lexicon import build_lexicon
@@ -18,7 +19,8 @@ def load_answerer(settings: Settings, progress: bool = True) -> Answerer:
     """Load (building if needed) the index and everything answering needs."""
     embedder = load_embedder(settings)
     index = open_index(settings, embedder, progress=progress)
-    searcher = Searcher(index, embedder, settings.fusion, settings.rrf_k, settings.dense_weight)
+    expander = Expander.for_corpus(settings.corpus_dir) if settings.expand_queries else NO_EXPANSION
+    searcher = Searcher(index, embedder, settings.fusion, settings.rrf_k, settings.dense_weight, expander)
     terms = settings.corpus_dir / "terms.txt"
     lexicon = build_lexicon(index.documents, read_terms(str(terms)) if terms.exists() else [])
     llm = None

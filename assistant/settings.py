@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     top_k: int = Field(default=5, ge=1, le=50)
+    expand_queries: bool = Field(
+        default=True, description="Add official terms for everyday words (assistant/data/everyday.toml)"
+    )
     llm_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty disables LLM mode")
     llm_model: str = Field(default="", description="Model name at the LLM endpoint")
     llm_api_key: str = Field(default="", description="API key for the LLM endpoint")
