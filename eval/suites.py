@@ -44,4 +44,9 @@ SUITES = {
     "structure-heldout": Suite(
         "structure-heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "structure" / "heldout.jsonl", "heldout"
     ),
+    # questions in everyday words, written apart from the vocabulary and never tuned on
+    "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),
+    "paraphrase-heldout": Suite(
+        "paraphrase-heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "paraphrase" / "heldout.jsonl", "heldout"
+    ),
 }
