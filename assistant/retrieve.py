@@ -18,8 +18,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.expand import NO_EXPANSION, Expander
 from assistant.embed import Embedder
+from assistant.expand import NO_EXPANSION, Expander
 from assistant.index import PolicyIndex
 from assistant.ingest.document import Clause
 from assistant.markers import bracket, marker

@@ -7,8 +7,6 @@ are higher and tracked in the README.
 
 from __future__ import annotations
 
-import pytest
-
 from assistant.answer import Answerer
 from eval.answers import evaluate
 from eval.gold import load_gold

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 
 from assistant.abstain import AbstentionModel
 from assistant.extract import TermWeights
-from assistant.ingest.document import Clause, Element, Heading, ParsedDocument, attachment_title, parent_locator
+from assistant.ingest.document import (
+    Clause,
+    Element,
+    Heading,
+    ParsedDocument,
+    attachment_title,
+    parent_locator,
+)
 from assistant.ingest.numbering import match_heading
 from assistant.lexicon import Lexicon
 from assistant.markers import marker_text

@@ -348,10 +348,10 @@ def answer_structure(
     _, doc_id, node = max(candidates, key=lambda c: c[0])
     if len(node.children) == 1 and not node.children[0].children and isinstance(node.children[0].element, Clause):
         # 一、总体目标 holding one item 1.目标: the item is the content
-        quoted = quote_clause(question, node.children[0].element)
+        only = quote_clause(question, node.children[0].element)
         head = _cite_node(knowledge, node)
-        text = f"{_name(node, knowledge, doc_id)}{head.marker}：\n{quoted.answer}"
-        return replace(quoted, answer=text, citations=(head, *quoted.citations))
+        text = f"{_name(node, knowledge, doc_id)}{head.marker}：\n{only.answer}"
+        return replace(only, answer=text, citations=(head, *only.citations))
     if node.children:
         return _list_children(knowledge, question, doc_id, node, shape)
     if isinstance(node.element, Clause) and (shape.positions or shape.contents):

@@ -35,8 +35,8 @@ from assistant.ingest.numbering import (
     as_top_decimal,
     first_sentence,
     has_inline_body,
-    match_bare_decimal,
     int_to_cn,
+    match_bare_decimal,
     match_heading,
 )
 from assistant.ingest.table import is_header_line, parse_table, table_root
@@ -143,13 +143,13 @@ class _BodyReader:
         top = self.stack[-1]
         if top.kind is not Kind.PARAGRAPH and (top.heading is None or top.heading.style in LEGAL):
             return False
-        at = next(
-            (i for i in range(len(self.stack) - 2, 0, -1) if self.stack[i].heading is not None and self.stack[i].heading.style in LEGAL),
-            None,
-        )
-        if at is None or self.stack[at].heading.style is not Style.ARTICLE:  # type: ignore[union-attr]
+        legal = [i for i in range(1, len(self.stack) - 1) if (h := self.stack[i].heading) is not None and h.style in LEGAL]
+        if not legal:
             return False
+        at = legal[-1]
         article = self.stack[at]
+        if article.heading is None or article.heading.style is not Style.ARTICLE:
+            return False
         opened = sum(1 for child in article.children if child.kind is Kind.PARAGRAPH)
         name = f"第{int_to_cn(len(article.paragraphs) + opened + 1)}款"
         locator = (*article.locator, name)
