@@ -69,7 +69,9 @@ def has_figure(text: str) -> bool:
     return bool(_DIGIT.search(text) or CHINESE_FIGURE.search(text))
 
 
-_MONEY_QUESTION = re.compile(r"多少钱|价格|票价|费用|金额|多少元|(补贴|奖励|资助|资金)(是)?多少|多少(补贴|奖励|资助|资金)")
+_MONEY_QUESTION = re.compile(
+    r"多少钱|价格|票价|费用|金额|多少元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
+)
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 _WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始")
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
@@ -94,8 +96,8 @@ def answers_figure(question: str, text: str) -> bool:
     if not _WHEN_QUESTION.search(question):  # a date answers when, not how much
         text = _DATE.sub("", text)
     measure = _MEASURE_QUESTION.search(question)
-    if measure and re.search(rf"[一二两三四五六七八九十百\d]+\s*{measure.group(1)}", text):
-        return True
+    if measure:  # 几条 is answered by a count of 条, not by any number (a year, an amount)
+        return bool(re.search(rf"[一二两三四五六七八九十百千万\d]+\s*{measure.group(1)}", text))
     asked = set(_NUMBER.findall(question))
     return bool(set(_NUMBER.findall(text)) - asked or CHINESE_FIGURE.search(text))
 
