@@ -9,6 +9,7 @@ from assistant.followup import Turn
 from assistant.markers import marker, marker_text, markers_in
 from eval.answers import evaluate
 from eval.gold import load_gold
+from eval.perturb import perturbed
 
 pytestmark = pytest.mark.slow
 
@@ -115,14 +116,18 @@ def test_out_of_scope_questions_abstain(answerer: Answerer, question: str) -> No
     assert len(answer.citations) <= 3
 
 
-def test_gold_set_answer_quality(answerer: Answerer) -> None:
-    """Floors at today's measured level (the README reports the gap to the product targets)."""
-    scores = evaluate(answerer, load_gold())
+@pytest.mark.parametrize("noise", [0.0, 0.005])
+def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
+    """Floors below today's measured level, also when query vectors and abstention inputs
+    carry noise of the size CPUs differ by (the README reports the gap to the targets)."""
+    scores = evaluate(perturbed(answerer, noise, seed=7) if noise else answerer, load_gold())
     rates = scores.rates()
     assert scores.answerable >= 80 and scores.unanswerable >= 15
-    assert rates["key_phrase_in_answer"] >= 0.90, scores.failures
-    assert rates["wrong_abstention_on_answerable"] <= 0.05, scores.failures
-    assert rates["first_citation_expected"] >= 0.90, scores.failures
+    # Floors below the spread eval.perturb measured (noise on query vectors and abstention
+    # inputs: first citation 0.909–0.932, key phrase 0.917–0.932, wrong abstentions ≤ 0.038).
+    assert rates["key_phrase_in_answer"] >= 0.88, scores.failures
+    assert rates["wrong_abstention_on_answerable"] <= 0.06, scores.failures
+    assert rates["first_citation_expected"] >= 0.88, scores.failures
     # 0.964 on one CPU, 0.893 on another (see eval.harness.GATE): the floor sits below both.
     assert rates["abstention_on_unanswerable"] >= 0.85, scores.failures
     assert rates["listing_complete"] == 1.0

@@ -13,10 +13,11 @@ from eval.gold import load_gold
 from eval.suites import SUITES
 
 REAL = SUITES["realdocs"]
-# Measured on this machine: first citation 0.722, key phrase 0.667 (python -m eval.answers
+# Measured on this machine: first citation 0.796, key phrase 0.759, under eval.perturb's noise
+# no lower than 0.778 / 0.741 (python -m eval.answers
 # --suite realdocs). Floors a margin below, to catch regressions on any CPU.
-FIRST_CITATION_FLOOR = 0.62
-KEY_PHRASE_FLOOR = 0.57
+FIRST_CITATION_FLOOR = 0.70
+KEY_PHRASE_FLOOR = 0.66
 
 
 def test_a_question_naming_a_document_is_answered_from_that_document(real_answerer: Answerer) -> None:

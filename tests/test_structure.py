@@ -13,9 +13,9 @@ from eval.answers import evaluate
 from eval.gold import load_gold
 from eval.suites import SUITES
 
-# Measured on this machine: structure-huzhou 0.889 / 0.889, structure-realdocs 0.775 / 0.750
-# (first citation / key phrase). Floors a margin below.
-FLOORS = {"structure-huzhou": (0.80, 0.80), "structure-realdocs": (0.65, 0.62)}
+# Measured on this machine: structure-huzhou 0.889 / 0.889, structure-realdocs 0.875 / 0.850
+# (first citation / key phrase), unchanged under eval.perturb's noise. Floors a margin below.
+FLOORS = {"structure-huzhou": (0.80, 0.80), "structure-realdocs": (0.78, 0.75)}
 
 
 def test_what_a_part_contains_lists_its_sections_each_cited(answerer: Answerer) -> None:
