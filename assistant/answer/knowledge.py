@@ -5,7 +5,7 @@ Built once per loaded index and shared read-only between threads.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from assistant.abstain import AbstentionModel
@@ -139,8 +139,11 @@ class Knowledge:
     def tokens(self, text: str) -> list[str]:
         return self.searcher.index.tokenizer.tokens(text)
 
-    def in_scope(self, doc_ids: Collection[str] | None) -> list[ParsedDocument]:
-        return [doc for doc_id, doc in self.documents.items() if doc_ids is None or doc_id in doc_ids]
+    def in_scope(self, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()) -> list[ParsedDocument]:
+        """The documents a question may be answered from, those retrieval ranked first first."""
+        found = [doc for doc_id, doc in self.documents.items() if doc_ids is None or doc_id in doc_ids]
+        order = {doc_id: position for position, doc_id in reversed(list(enumerate(ranked)))}
+        return sorted(found, key=lambda doc: order.get(doc.meta.doc_id, len(order)))
 
     def clause(self, doc_id: str, locator: str) -> Clause:
         return self.clauses[(doc_id, locator)]

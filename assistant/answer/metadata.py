@@ -6,7 +6,7 @@ The values come from the issuing notice and the preamble, never from a list of n
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.types import Answer, cite, make, with_marker
@@ -14,7 +14,6 @@ from assistant.ingest.document import Clause
 from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.intent import Kind, MetaField
 
-RANKED_DOCUMENTS = 3
 OPENING_CLAUSES = 3
 # 为了规范…，根据…，制定本规定。 / 为深入贯彻…，现提出如下意见。
 _STATES_PURPOSE = re.compile(r"^\s*(第\S{1,6}条\s*)?为(了)?[^。]{4,}?(制定|特制定|提出|现就|现提出|结合本|本(条例|规定|办法|意见|方案|计划))")
@@ -26,13 +25,9 @@ _QUOTED_TITLE = re.compile(r"《([^》]+)》")
 
 
 def answer_metadata(
-    knowledge: Knowledge, question: str, field: MetaField, doc_ids: Collection[str] | None
+    knowledge: Knowledge, question: str, field: MetaField, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
 ) -> Answer | None:
-    documents = knowledge.in_scope(doc_ids)
-    if len(documents) > 1:  # the document the question is about comes first
-        ranked = [h.doc_id for h in knowledge.searcher.retrieve(question, RANKED_DOCUMENTS, doc_ids).hits]
-        documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
-    for document in documents:
+    for document in knowledge.in_scope(doc_ids, ranked):  # the document asked about first
         notice = next((c for c in document.clauses if c.locator == NOTICE_LOCATOR), None)
         if notice is None:
             continue

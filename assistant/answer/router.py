@@ -134,8 +134,9 @@ class Answerer:
         knowledge = self.knowledge
         if intent.kind == Kind.GREETING:
             return self._greeting(question)
+        ranked = self._ranked_documents(question, doc_ids)  # which document a question is about
         if intent.kind == Kind.METADATA and intent.meta_field is not None:
-            found = answer_metadata(knowledge, question, intent.meta_field, doc_ids)
+            found = answer_metadata(knowledge, question, intent.meta_field, doc_ids, ranked)
             if found:
                 return found
         if intent.kind == Kind.PURPOSE:
@@ -149,7 +150,6 @@ class Answerer:
             found = answer_lead_unit(knowledge, question, doc_ids)
             if found:
                 return found
-        ranked = self._ranked_documents(question, doc_ids)
         found = answer_structure(knowledge, question, doc_ids, ranked, full) or answer_targets(
             knowledge, question, doc_ids, ranked
         )

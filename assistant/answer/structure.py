@@ -316,9 +316,7 @@ def answer_structure(
     shape = shape_of(question)
     if not (shape.positions or shape.counts or shape.contents):
         return None
-    documents = knowledge.in_scope(doc_ids)
-    if len(documents) > 1 and ranked:
-        documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
+    documents = knowledge.in_scope(doc_ids, ranked)
     quoted = _QUOTED.findall(question)
     subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
     candidates: list[tuple[float, str, Node]] = []

@@ -65,13 +65,11 @@ def _target_lines(clause: Clause, years: set[str]) -> list[str]:
 def answer_targets(
     knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
 ) -> Answer | None:
-    documents = knowledge.in_scope(doc_ids)
+    documents = knowledge.in_scope(doc_ids, ranked)
     titles = [title for names in knowledge.names if names.doc_id in {d.meta.doc_id for d in documents} for title in names.titles]
     if not asks_target(question, titles):
         return None
     years = set(_YEAR.findall(question))
-    if len(documents) > 1 and ranked:
-        documents.sort(key=lambda d: ranked.index(d.meta.doc_id) if d.meta.doc_id in ranked else len(ranked))
     for document in documents:
         for clause in document.clauses:
             lines = _target_lines(clause, years)
