@@ -84,24 +84,20 @@ def index_command(as_json: bool, quiet: bool) -> None:
 @_reports_errors
 def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: bool) -> None:
     """Find the clauses that best match QUERY (builds the index first if needed)."""
-    from assistant.embed import load_embedder
-    from assistant.index import open_index
-    from assistant.retrieve import Searcher
+    from assistant.service import load_answerer
 
     if not query.strip():
         raise click.UsageError("QUERY is empty")
     settings = _settings()
-    embedder = load_embedder(settings)
-    index = open_index(settings, embedder, progress=not as_json)
-    searcher = Searcher(index, embedder, settings.fusion, settings.rrf_k, settings.dense_weight)
-    hits = searcher.search(query, top_k or settings.top_k, doc_ids or None)
+    answerer = load_answerer(settings, progress=not as_json)
+    hits = answerer.search(query, top_k or settings.top_k, doc_ids or None)
     if as_json:
         _print_json({"hits": [hit.to_json() for hit in hits]})
         return
     if not hits:
         click.echo("no matching clause")
     for rank, hit in enumerate(hits, start=1):
-        click.echo(f"{rank}. [{hit.locator}] {hit.label}  (score {hit.score:.4f})")
+        click.echo(f"{rank}. [{hit.locator}] {hit.label}  (relevance {hit.relevance or 0:.2f}, score {hit.score:.4f})")
         if hit.lead_unit:
             click.echo(f"   牵头单位：{hit.lead_unit}")
         click.echo(f"   {hit.best_chunk[:120]}{'…' if len(hit.best_chunk) > 120 else ''}")

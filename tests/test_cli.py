@@ -60,7 +60,9 @@ def test_search_builds_the_index_and_answers_in_json(cli_env: dict[str, str]) ->
         "score",
         "lead_unit",
         "kind",
+        "relevance",
     }
+    assert 0.5 < hits[0]["relevance"] <= 1
     assert Path(cli_env["POLICYQA_INDEX_DIR"], "current", "manifest.json").exists()
 
 
