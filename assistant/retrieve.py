@@ -8,6 +8,7 @@ ranked first by both rankings.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -27,6 +28,7 @@ from assistant.markers import bracket, marker
 Fusion = Literal["rrf", "weighted"]
 # How far down each ranking fusion looks; the corpus is small, larger ones are cut here.
 CANDIDATES = 100
+QUERY_CACHE = 256  # query vectors kept per searcher
 
 
 @dataclass(frozen=True)
@@ -121,10 +123,18 @@ class Searcher:
             (clause.doc_id, clause.locator): clause for doc in index.documents for clause in doc.clauses
         }
         self._doc_of_chunk = np.array([chunk.doc_id for chunk in index.chunks])
+        # answering may retrieve twice for one question (which document, then which clause)
+        self._query_vector = functools.lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
+
+    def clear_query_cache(self) -> None:
+        self._query_vector.cache_clear()
+
+    def _embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.encode([query], "query")
 
     def dense_scores(self, query: str) -> dict[int, float]:
         """Cosine similarity of the query to its nearest chunks."""
-        vector = self.embedder.encode([query], "query")
+        vector = self._query_vector(query)
         scores, ids = self.index.vectors.search(vector, min(CANDIDATES, self.index.vectors.ntotal))
         return {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
 

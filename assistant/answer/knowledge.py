@@ -114,6 +114,7 @@ class Knowledge:
     parents: dict[tuple[str, str], Node] = field(init=False)
     by_marker: dict[str, Clause] = field(init=False)
     chunks_of: dict[tuple[str, str], list[int]] = field(init=False)
+    memo: dict[object, object] = field(init=False)  # what strategies precompute once per index
 
     def __post_init__(self) -> None:
         index = self.searcher.index
@@ -131,6 +132,7 @@ class Knowledge:
                 for child in parent.children:
                     self.nodes[(doc_id, child.locator)] = child
                     self.parents[(doc_id, child.locator)] = parent
+        self.memo = {}
         self.chunks_of = {}
         for number, chunk in enumerate(index.chunks):
             self.chunks_of.setdefault((chunk.doc_id, chunk.locator), []).append(number)

@@ -130,7 +130,34 @@ def _by_position(root: Node, positions: Sequence[tuple[int, str]]) -> Node | Non
     return node
 
 
-def _by_title(root: Node, subject: str, naming: set[str]) -> tuple[float, Node] | None:
+@dataclass(frozen=True)
+class _Titled:
+    """A node with a name to ask by, and what matching needs of that name."""
+
+    depth: int
+    node: Node
+    title: frozenset[str]
+    phrase: str  # the title's first phrase (before the first comma)
+    phrase_chars: frozenset[str]
+
+
+def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
+    """The titled nodes under root, computed once per index."""
+    key = ("structure.titled", doc_id, root.locator)
+    cached = knowledge.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    found: list[_Titled] = []
+    for depth, node in _with_depth(root):
+        if _has_title(node):
+            text = element_title(node.element)  # type: ignore[arg-type]
+            phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
+            found.append(_Titled(depth, node, frozenset(_chars(text)), phrase, frozenset(_chars(phrase))))
+    knowledge.memo[key] = found
+    return found
+
+
+def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tuple[float, Node] | None:
     """The node whose title the question names, scored in [0, 1].
 
     Either most of the title's characters are in the question and the title covers a fair
@@ -143,22 +170,20 @@ def _by_title(root: Node, subject: str, naming: set[str]) -> tuple[float, Node] 
     if not asked:
         return None
     best: tuple[float, float, int, Node] | None = None
-    for depth, node in _with_depth(root):
-        if not _has_title(node):
+    for entry in titled:
+        shared = len(asked & entry.title)
+        if not shared:
             continue
-        text = element_title(node.element)  # type: ignore[arg-type]
-        title = _chars(text)
-        shared = len(asked & title)
-        covered = len(rest & title) / len(rest)
-        score = shared / len(title) if covered >= MIN_SUBJECT_COVERED else 0.0
-        phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
-        run, _ = longest_shared_run(subject, phrase)
-        if run >= MIN_RUN and len(phrase):
-            score = max(score, run / len(phrase) + RUN_BONUS)
+        covered = len(rest & entry.title) / len(rest)
+        score = shared / len(entry.title) if covered >= MIN_SUBJECT_COVERED else 0.0
+        if len(asked & entry.phrase_chars) >= MIN_RUN:
+            run, _ = longest_shared_run(subject, entry.phrase)
+            if run >= MIN_RUN:
+                score = max(score, run / len(entry.phrase) + RUN_BONUS)
         if score < MIN_TITLE_MATCH:
             continue
-        if best is None or (score, covered, -depth) > (best[0], best[1], -best[2]):
-            best = (score, covered, depth, node)
+        if best is None or (score, covered, -entry.depth) > (best[0], best[1], -best[2]):
+            best = (score, covered, entry.depth, entry.node)
     return (best[0], best[3]) if best else None
 
 
@@ -325,14 +350,16 @@ def answer_structure(
         root = knowledge.trees[doc_id]
         naming = _naming_chars(knowledge, doc_id)
         root = _attachment_named(root, full_question) or root
+        titled = _titled(knowledge, doc_id, root)
         found = max(
-            (f for text in {subject, shape.subject} if text and (f := _by_title(root, text, naming))),
+            (f for text in {subject, shape.subject} if text and (f := _by_title(titled, text, naming))),
             key=lambda f: f[0],
             default=None,
         )
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
-            full = _by_title(root, _DOCUMENT_WORDS.sub("", shape_of(full_question).subject), set()) if full_question else None
+            full_subject = _DOCUMENT_WORDS.sub("", shape_of(full_question).subject) if full_question else ""
+            full = _by_title(titled, full_subject, set()) if full_subject else None
             bases += [full[1]] if full else []
             node = next((n for base in [*bases, root] if (n := _by_position(base, shape.positions))), None)
             if node is not None:
