@@ -16,8 +16,8 @@ import time
 
 from assistant.service import load_answerer
 from assistant.settings import get_settings
-from eval.harness import percentile
 from eval.gold import load_gold
+from eval.harness import percentile
 from eval.suites import SUITES
 
 WARM_UP = 20
