@@ -69,7 +69,7 @@ _WHO_LEADS = re.compile(
 )
 _LISTING = re.compile(r"哪些|有什么|有几|多少(项|个)|列出|列举|清单|都有|包括什么|包含什么")
 _ASKS_LIST_OF_ITEMS = re.compile(r"事项|项目|任务|举措|成果|工作")
-_PURPOSE = re.compile(r"为什么|为何|(?<!项)目的|背景|初衷|出发点|意义")
+_PURPOSE = re.compile(r"为什么|为何|为了什么|(?<!项)目的|背景|初衷|出发点|意义")
 _ABOUT_THE_PLAN = re.compile(r"行动计划|本计划|这个计划|该计划|这份文件|本文件|这个文件|方案|意见|政策|规定|条例|办法")
 
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from assistant.answer.knowledge import Knowledge
+from assistant.answer.structure import attachment_named
 from assistant.answer.types import Answer, cite, make, with_marker
 from assistant.ingest.document import Clause
 from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
@@ -68,11 +69,17 @@ def notice_value(notice: Clause, field: MetaField) -> tuple[str, str, str] | Non
     return None
 
 
-def answer_purpose(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
+def answer_purpose(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, full_question: str = ""
+) -> Answer | None:
     """Why a document exists is the sentence saying so (为了…，制定本条例 / 为深入贯彻…，提出以下
-    意见), in its preamble or its first article; failing that, the preamble."""
+    意见), in its preamble or its first article; failing that, the preamble. A question
+    naming one of the policies a notice carries is answered from that policy."""
     for document in knowledge.in_scope(doc_ids):
-        opening = [c for c in document.clauses if c.kind not in ("notice", "row")][:OPENING_CLAUSES]
+        named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
+        inside = f"{named.locator}/" if named is not None else ""
+        clauses = [c for c in document.clauses if c.locator.startswith(inside)]
+        opening = [c for c in clauses if c.kind not in ("notice", "row")][:OPENING_CLAUSES]
         for clause in opening:
             for sentence in re.split(r"(?<=[。])", clause.text.replace("\n", "")):
                 if _STATES_PURPOSE.search(sentence):

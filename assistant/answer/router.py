@@ -20,7 +20,7 @@ from assistant.answer.llm_mode import with_llm
 from assistant.answer.metadata import answer_metadata, answer_purpose
 from assistant.answer.relevance import with_relevance
 from assistant.answer.structure import answer_structure, quotes_a_name
-from assistant.answer.targets import answer_targets
+from assistant.answer.targets import answer_concept, answer_targets
 from assistant.answer.types import Answer, Mode, make
 from assistant.extract import Excerpt
 from assistant.followup import Turn, standalone_question
@@ -140,7 +140,7 @@ class Answerer:
             if found:
                 return found
         if intent.kind == Kind.PURPOSE:
-            found = answer_purpose(knowledge, question, doc_ids)
+            found = answer_purpose(knowledge, question, doc_ids, full)
             if found:
                 return found
         if intent.kind == Kind.LISTING:
@@ -150,8 +150,10 @@ class Answerer:
             found = answer_lead_unit(knowledge, question, doc_ids)
             if found:
                 return found
-        found = answer_structure(knowledge, question, doc_ids, ranked, full) or answer_targets(
-            knowledge, question, doc_ids, ranked
+        found = (
+            answer_structure(knowledge, question, doc_ids, ranked, full)
+            or answer_targets(knowledge, question, doc_ids, ranked)
+            or answer_concept(knowledge, question, doc_ids, ranked)
         )
         if found:
             return found

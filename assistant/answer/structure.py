@@ -32,7 +32,7 @@ _WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面)|几
 _QUOTED = re.compile(r"[“\"]([^”\"]{4,30})[”\"]")
 _CONTENTS = re.compile(
     rf"哪些|哪[一二两三四五六七八九十\d]+\s*个?({_UNIT})?|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
-    r"规定(了|的)?什么|是什么|写(了|的)?什么|涉及什么|有何|具体是|怎么(规定|说)|指的是"
+    r"规定(了|的)?什么|是什么|写(了|的)?什么|涉及什么|有何|具体是|怎么(规定|说)|指的是|指什么|是指"
 )
 # The words of a structure question that are not the name of what it asks about.
 _QUESTION_WORDS = re.compile(
@@ -65,6 +65,7 @@ MIN_TITLE_NAMED = 0.75  # share of a title's characters the question must contai
 MIN_SUBJECT_COVERED = 0.4  # share of the question's subject the title must cover
 MIN_TITLE_MATCH = MIN_TITLE_NAMED
 MIN_RUN = 4  # characters of a heading's first phrase a question must quote
+QUOTED_TERM = 0.9
 RUN_BONUS = 0.1  # a quoted run of 保障措施 names （五）强化保障措施
 
 
@@ -136,6 +137,7 @@ class _Titled:
 
     depth: int
     node: Node
+    text: str
     title: frozenset[str]
     phrase: str  # the title's first phrase (before the first comma)
     phrase_chars: frozenset[str]
@@ -152,7 +154,7 @@ def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
         if _has_title(node):
             text = element_title(node.element)  # type: ignore[arg-type]
             phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
-            found.append(_Titled(depth, node, frozenset(_chars(text)), phrase, frozenset(_chars(phrase))))
+            found.append(_Titled(depth, node, text, frozenset(_chars(text)), phrase, frozenset(_chars(phrase))))
     knowledge.memo[key] = found
     return found
 
@@ -176,6 +178,8 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
             continue
         covered = len(rest & entry.title) / len(rest)
         score = shared / len(entry.title) if covered >= MIN_SUBJECT_COVERED else 0.0
+        if f"“{subject}”" in entry.text:  # the question quotes a term the heading quotes
+            score = max(score, QUOTED_TERM)
         if len(asked & entry.phrase_chars) >= MIN_RUN:
             run, _ = longest_shared_run(subject, entry.phrase)
             if run >= MIN_RUN:
@@ -303,7 +307,7 @@ def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> 
     return make(question, with_marker(text, clause.marker), kind, [cite(clause, 1.0, clause.paragraphs)])
 
 
-def _attachment_named(root: Node, question: str) -> Node | None:
+def attachment_named(root: Node, question: str) -> Node | None:
     """The attachment (one of the policies a notice carries) whose title the question names."""
     best, found = MIN_SHARED_CHARS - 1, None
     for child in root.children:
@@ -349,7 +353,7 @@ def answer_structure(
         doc_id = document.meta.doc_id
         root = knowledge.trees[doc_id]
         naming = _naming_chars(knowledge, doc_id)
-        root = _attachment_named(root, full_question) or root
+        root = attachment_named(root, full_question) or root
         titled = _titled(knowledge, doc_id, root)
         found = max(
             (f for text in {subject, shape.subject} if text and (f := _by_title(titled, text, naming))),

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
+from jieba import posseg
+
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.structure import subject_of
 from assistant.answer.types import Answer, cite, make, with_marker
@@ -60,6 +62,38 @@ def _target_lines(clause: Clause, years: set[str]) -> list[str]:
         elif inside:
             inside = False
     return lines
+
+
+# Plan-level concepts stated inside a paragraph rather than under their own heading
+# (…以产业互嵌、科创协同…为路径, …的功能定位); under a heading the structure strategy finds them.
+_CONCEPT = re.compile(r"功能定位|战略定位|发展定位|总体定位|定位|路径|指导思想|总体思路|基本原则|工作原则")
+_SENTENCE = re.compile(r"[^。；]+[。；]?")
+
+
+def answer_concept(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
+) -> Answer | None:
+    """The first sentence stating the concept asked about (路径, 功能定位 …) that also holds
+    whatever else the question names."""
+    concept = _CONCEPT.search(question)
+    if concept is None:
+        return None
+    documents = knowledge.in_scope(doc_ids, ranked)
+    scope = {d.meta.doc_id for d in documents}
+    named = set("".join(t for names in knowledge.names if names.doc_id in scope for t in names.titles))
+    rest = [
+        word
+        for word, tag in posseg.lcut(_TARGET_WORDS.sub("", subject_of(question).replace(concept.group(0), "")))
+        if tag.startswith("n") and not set(word) <= named  # the nouns that name something other than the plan
+    ]
+    for document in documents:
+        for clause in document.clauses:
+            if clause.kind in ("notice", "preamble"):
+                continue
+            for sentence in _SENTENCE.findall(clause.text.replace("\n", "")):
+                if concept.group(0) in sentence and all(word in sentence for word in rest):
+                    return make(question, with_marker(sentence, clause.marker), Kind.STRUCTURE, [cite(clause, 1.0, [sentence])])
+    return None
 
 
 def answer_targets(
