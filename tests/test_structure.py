@@ -13,9 +13,9 @@ from eval.answers import evaluate
 from eval.gold import load_gold
 from eval.suites import SUITES
 
-# Measured on this machine: structure-huzhou 0.889 / 0.889, structure-realdocs 0.875 / 0.850
+# Measured on this machine: structure-huzhou 0.963 / 0.963, structure-realdocs 0.900 / 0.875
 # (first citation / key phrase), unchanged under eval.perturb's noise. Floors a margin below.
-FLOORS = {"structure-huzhou": (0.80, 0.80), "structure-realdocs": (0.78, 0.75)}
+FLOORS = {"structure-huzhou": (0.88, 0.88), "structure-realdocs": (0.80, 0.78)}
 
 
 def test_what_a_part_contains_lists_its_sections_each_cited(answerer: Answerer) -> None:
