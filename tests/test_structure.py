@@ -50,6 +50,16 @@ def test_a_position_is_counted_inside_the_part_the_question_names(answerer: Answ
     assert answerer.ask("第二部分讲什么").citations[0].locator == "二"
 
 
+def test_a_plan_level_concept_stated_in_a_paragraph(answerer: Answerer) -> None:
+    answer = answerer.ask("金西翼行动计划提出以什么为路径来打造金西翼？")
+    assert answer.citations[0].locator == "一" and "为路径" in answer.answer
+
+
+def test_a_quoted_term_names_the_heading_that_quotes_it(answerer: Answerer) -> None:
+    answer = answerer.ask("空间布局里的“一带三核五区”具体指什么？")
+    assert [c.locator for c in answer.citations][:2] == ["二/一", "二/一/1"]
+
+
 def test_a_year_in_the_title_or_a_date_is_no_answer_to_how_much(answerer: Answerer) -> None:
     assert answerer.ask("2024年湖州财政收入是多少").abstained
 
@@ -70,6 +80,11 @@ def test_a_list_question_gets_the_introduction_and_every_item(real_answerer: Ans
 def test_purpose_is_the_sentence_that_states_it(real_answerer: Answerer) -> None:
     answer = real_answerer.ask("明码标价和禁止价格欺诈规定的制定目的是什么？")
     assert answer.citations[0].locator == "第一条" and answer.answer.startswith("为了规范经营者明码标价行为")
+
+
+def test_purpose_of_a_carried_policy_comes_from_that_policy(real_answerer: Answerer) -> None:
+    answer = real_answerer.ask("文化事业单位转制为企业的规定是为了什么制定的？")
+    assert answer.kind == "purpose" and answer.citations[0].locator == "附件1/前言"
 
 
 def test_a_position_inside_a_carried_policy(real_answerer: Answerer) -> None:
