@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     )
     app.state.service = state
     install_error_handlers(app)
+    dify.install_dify_errors(app)
     app.include_router(routes.router)
     app.include_router(openai_compat.router)
     app.include_router(dify.router)
@@ -49,4 +51,14 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
         return FileResponse(STATIC_DIR / "index.html")
 
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    origins = [o.strip() for o in state.settings.cors_origins.split(",") if o.strip()]
+    if origins:  # browser clients on other origins; none configured: same origin only
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_credentials=False,  # bearer keys travel in headers, never cookies; safe with "*"
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
     return app

@@ -10,9 +10,10 @@ so Dify's score threshold drops out-of-scope queries; the rank-based fusion scor
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -39,21 +40,34 @@ def dify_error(status: int, code: int, message: str) -> JSONResponse:
     return JSONResponse({"error_code": code, "error_msg": message}, status_code=status)
 
 
-@router.post("/retrieval")
-def retrieval(
-    request: RetrievalRequest,
-    state: StateDep,
-    answerer: AnswererDep,
-    authorization: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
-    """按 Dify 外部知识库协议返回相关条款。"""
+class DifyError(Exception):
+    """An error in Dify's shape ({error_code, error_msg}), raised before the body is read."""
+
+    def __init__(self, status: int, code: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def dify_key(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Dify's Bearer check, as a dependency so that it runs before the body is validated: a
+    wrong key registered in Dify fails its check with 403, not with a validation error."""
     scheme, _, token = (authorization or "").partition(" ")
     if scheme != "Bearer" or not token.strip():
-        return dify_error(
-            403, 1001, "Invalid Authorization header format. Expected 'Bearer <api-key>' format."
-        )
-    if state.settings.api_key and token.strip() != state.settings.api_key:
-        return dify_error(403, 1002, "Authorization failed")
+        raise DifyError(403, 1001, "Invalid Authorization header format. Expected 'Bearer <api-key>' format.")
+    expected = state.settings.api_key
+    if expected and not hmac.compare_digest(token.strip().encode(), expected.encode()):
+        raise DifyError(403, 1002, "Authorization failed")
+
+
+def install_dify_errors(app: FastAPI) -> None:
+    @app.exception_handler(DifyError)
+    async def dify_failure(_: Request, exc: DifyError) -> JSONResponse:
+        return dify_error(exc.status, exc.code, exc.message)
+
+
+@router.post("/retrieval", dependencies=[Depends(dify_key)])
+def retrieval(request: RetrievalRequest, answerer: AnswererDep) -> JSONResponse:
+    """按 Dify 外部知识库协议返回相关条款。"""
     if request.knowledge_id == ALL_DOCUMENTS:
         doc_ids = None
     elif request.knowledge_id in answerer.documents:

@@ -7,6 +7,7 @@ clients that only show `content`; they are also given as a `references` field.
 
 from __future__ import annotations
 
+import hmac
 import json
 import time
 import uuid
@@ -46,7 +47,7 @@ class ChatRequest(BaseModel):
 def check_bearer(state: ServiceState, authorization: str | None) -> None:
     """With POLICYQA_API_KEY set, require it as a Bearer token."""
     expected = state.settings.api_key
-    if expected and authorization != f"Bearer {expected}":
+    if expected and not hmac.compare_digest((authorization or "").encode(), f"Bearer {expected}".encode()):
         raise ApiError(401, "unauthorized", "API 密钥无效")
 
 
@@ -139,11 +140,20 @@ def chat_completions(
     )
 
 
+MODEL = {"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "policyqa"}
+
+
 @router.get("/v1/models")
 def models(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """可用模型列表（只有 policyqa）。"""
     check_bearer(state, authorization)
-    return {
-        "object": "list",
-        "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "policyqa"}],
-    }
+    return {"object": "list", "data": [MODEL]}
+
+
+@router.get("/v1/models/{model_id}", responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+def model(model_id: str, state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """一个模型的信息（clients check the model they are configured with）。"""
+    check_bearer(state, authorization)
+    if model_id != MODEL_ID:
+        raise ApiError(404, "model_not_found", f"没有名为 {model_id} 的模型，可用模型：{MODEL_ID}")
+    return MODEL

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     llm_model: str = Field(default="", description="Model name at the LLM endpoint")
     llm_api_key: str = Field(default="", description="API key for the LLM endpoint")
     api_key: str = Field(default="", description="Bearer key required by /v1/* and /retrieval when set")
+    cors_origins: str = Field(
+        default="", description="Comma-separated origins browsers may call the API from (* for any); empty: same origin"
+    )
     llm_timeout: float = Field(
         default=20.0, gt=0, le=300, description="Seconds before falling back to extractive"
     )

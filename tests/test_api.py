@@ -27,6 +27,20 @@ def client(index_settings: Settings, answerer: Answerer) -> Iterator[TestClient]
         yield test_client
 
 
+def test_cors_answers_allowed_origins_only(index_settings: Settings, answerer: Answerer) -> None:
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
+    settings = index_settings.model_copy(update={"cors_origins": "http://chat.example"})
+    with TestClient(create_app(settings, answerer)) as cors_client:
+        allowed = cors_client.options("/v1/chat/completions", headers={"Origin": "http://chat.example", **preflight})
+        other = cors_client.options("/v1/chat/completions", headers={"Origin": "http://evil.example", **preflight})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "http://chat.example"
+    assert "access-control-allow-origin" not in other.headers
+    with TestClient(create_app(index_settings, answerer)) as same_origin_only:
+        response = same_origin_only.options("/v1/chat/completions", headers={"Origin": "http://chat.example", **preflight})
+    assert "access-control-allow-origin" not in response.headers
+
+
 def test_answers_and_hits_carry_a_calibrated_relevance(client: TestClient) -> None:
     answered = client.post("/api/ask", json={"question": "人才公寓计划建设多少平方米？"}).json()
     refused = client.post("/api/ask", json={"question": "今天天气怎么样？"}).json()

@@ -124,6 +124,18 @@ def test_dify_threshold_and_all_documents(base_url: str) -> None:
     assert dify(base_url, body).json() == {"records": []}
 
 
+def test_a_wrong_dify_key_is_refused_before_the_body_is_read(base_url: str) -> None:
+    response = httpx.post(f"{base_url}/retrieval", content=b"", headers={"Authorization": "Bearer wrong"}, timeout=30)
+    assert response.status_code == 403 and response.json()["error_code"] == 1002
+
+
+def test_a_client_can_look_up_the_model_it_is_configured_with(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
+    assert client.models.retrieve("policyqa").id == "policyqa"
+    with pytest.raises(openai.NotFoundError):
+        client.models.retrieve("gpt-4o")
+
+
 @pytest.mark.parametrize("query", ["今天天气怎么样？", "湖州2025年GDP是多少？", "你好"])
 def test_dify_scores_are_relevance_so_out_of_scope_queries_return_nothing_at_half(base_url: str, query: str) -> None:
     body = {"knowledge_id": "policyqa", "query": query, "retrieval_setting": {"top_k": 5, "score_threshold": 0.5}}
