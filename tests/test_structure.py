@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Answerer
+from assistant.markers import markers_in
 from eval.answers import evaluate
 from eval.gold import load_gold
 from eval.suites import SUITES
@@ -23,6 +24,13 @@ def test_what_a_part_contains_lists_its_sections_each_cited(answerer: Answerer) 
     assert answer.kind == "structure" and not answer.abstained
     assert [c.locator for c in answer.citations] == ["二", *(f"二/{n}" for n in "一二三四五六七")]
     assert "共7项" in answer.answer and "［二（七）］" in answer.answer
+
+
+def test_a_document_overview_names_parts_and_their_sections_each_cited(answerer: Answerer) -> None:
+    answer = answerer.ask("这个行动计划主要讲了什么？")
+    cited = {c.marker for c in answer.citations}
+    assert {"［一］", "［二］", "［三］", "［二（七）］", "［三（三）］", "［清单·四］"} <= cited
+    assert set(markers_in(answer.answer)) <= {m.strip("［］") for m in cited}
 
 
 def test_a_table_count_counts_rows_and_categories(answerer: Answerer) -> None:

@@ -283,13 +283,29 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
     if not lines:
         unit = shape.count_unit if shape.count_unit and shape.count_unit != "个" else _unit_for(children)
         lines.append(f"{name}共{len(children)}{unit}{marker}：")
+    overview = node.element is None and not shape.counts  # 这个计划主要讲了什么: two levels
     for child in children:
         element = child.element
         assert element is not None
         child_cite = _cite_node(knowledge, child)
-        lines.append(f"{display(element)}{child_cite.marker}")
+        line = f"{display(element)}{child_cite.marker}"
+        grouped = [g for g in child.children if _is_section(g)]
         citations.append(child_cite)
+        if overview and grouped:
+            subdivisions = [_cite_node(knowledge, g) for g in grouped]
+            line += "：" + "；".join(f"{display(g.element)}{c.marker}" for g, c in zip(grouped, subdivisions, strict=True))  # type: ignore[arg-type]
+            citations.extend(subdivisions)
+        lines.append(line)
     return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
+
+
+def _is_section(node: Node) -> bool:
+    """A part's subdivision worth naming in an overview: a heading, or a clause under a
+    standalone heading line (（一）强化组织领导); not articles or table rows."""
+    element = node.element
+    if isinstance(element, Heading):
+        return True
+    return isinstance(element, Clause) and bool(element.heading) and element.kind not in ("row", "article")
 
 
 def _paragraph_head(paragraph: str) -> str:
