@@ -32,6 +32,8 @@ CHINESE_FIGURE = re.compile(
 # Which-ones questions (哪几类, 哪几个) ask for a list, not a number.
 _WHICH_ONES = re.compile(r"哪几")
 LONG_SENTENCE = 220
+# A short run-in heading opening a paragraph: 综合实力实现新跨越。锚定… (group 1: the heading)
+RUN_IN_HEADING = re.compile(r"^([^，。；：,]{2,20})[。：:]")
 # For a how-many question, a sentence stating the kind of figure asked for outranks one
 # that shares as many words without it (set on the development real documents).
 FIGURE_BONUS = 1.3

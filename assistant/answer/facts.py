@@ -14,7 +14,7 @@ from assistant.abstain import Evidence, gather_evidence
 from assistant.answer.knowledge import Knowledge, Node
 from assistant.answer.relevance import with_relevance
 from assistant.answer.types import Answer, cite, make, with_marker
-from assistant.extract import Excerpt, answers_figure, asks_quantity, best_excerpts, overlap
+from assistant.extract import RUN_IN_HEADING, Excerpt, answers_figure, asks_quantity, best_excerpts, overlap
 from assistant.ingest.document import Clause
 from assistant.intent import Kind
 from assistant.retrieve import Hit, Retrieval
@@ -24,7 +24,6 @@ _ASKS_LIST = re.compile(r"哪些|哪几|哪种|什么情形|什么情况|包括�
 _INTRODUCES = ("：", ":")
 # A paragraph that opens with a short run-in heading (综合实力实现新跨越。…) is quoted whole
 # when the heading is what matched.
-_RUN_IN = re.compile(r"^[^，。；：,]{2,20}[。：:]")
 PARAGRAPH_CHARS = 300
 EXCERPT_CLAUSES = 2
 
@@ -59,10 +58,17 @@ def figure_missing(question: str, found: Sequence[Excerpt]) -> bool:
     return not answers_figure(question, "".join(e.quote for e in found))
 
 
-def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
+def scored(
+    knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None
+) -> tuple[list[Hit], Evidence, float]:
+    """Hits with their relevance, the abstention signals, and the probability of an answer."""
     retrieval, signals = evidence(knowledge, question, top_k, doc_ids)
     probability = knowledge.abstention.probability(signals)
-    hits = with_relevance(knowledge, retrieval, probability)
+    return with_relevance(knowledge, retrieval, probability), signals, probability
+
+
+def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
+    hits, signals, probability = scored(knowledge, question, top_k, doc_ids)
     if not hits or knowledge.abstention.abstains(signals):
         return abstain(knowledge, question, hits, probability)
     found = excerpts(knowledge, question, hits)
@@ -137,7 +143,7 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
 def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
     """The paragraph a short run-in heading opens, when that heading is the matched sentence."""
     head = sentence.strip()
-    if not _RUN_IN.fullmatch(head):
+    if not RUN_IN_HEADING.fullmatch(head):
         return None
     for paragraph in clause.paragraphs:
         if paragraph.startswith(head) and len(paragraph) > len(head):

@@ -18,7 +18,6 @@ from assistant.answer.knowledge import Knowledge
 from assistant.answer.leads import answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
 from assistant.answer.metadata import answer_metadata, answer_purpose
-from assistant.answer.relevance import with_relevance
 from assistant.answer.structure import answer_structure, quotes_a_name
 from assistant.answer.targets import answer_concept, answer_targets
 from assistant.answer.types import Answer, Mode, make
@@ -91,8 +90,7 @@ class Answerer:
 
     def search(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The top_k clauses for a query, best first, each with its relevance in [0, 1]."""
-        retrieval, signals = self.evidence(query, top_k, doc_ids)
-        hits = with_relevance(self.knowledge, retrieval, self.abstention.probability(signals))
+        hits, _, _ = facts.scored(self.knowledge, query, top_k, doc_ids)
         return hits[:top_k]
 
     # -- public ---------------------------------------------------------------------------
@@ -134,8 +132,8 @@ class Answerer:
         knowledge = self.knowledge
         if intent.kind == Kind.GREETING:
             return self._greeting(question)
-        ranked = self._ranked_documents(question, doc_ids)  # which document a question is about
         if intent.kind == Kind.METADATA and intent.meta_field is not None:
+            ranked = self._ranked_documents(question, doc_ids)  # the document asked about first
             found = answer_metadata(knowledge, question, intent.meta_field, doc_ids, ranked)
             if found:
                 return found
@@ -150,6 +148,7 @@ class Answerer:
             found = answer_lead_unit(knowledge, question, doc_ids)
             if found:
                 return found
+        ranked = self._ranked_documents(question, doc_ids)
         found = (
             answer_structure(knowledge, question, doc_ids, ranked, full)
             or answer_targets(knowledge, question, doc_ids, ranked)

@@ -49,21 +49,13 @@ _UNIT_KINDS = {
     "节": ("subchapter",),
     "条": ("article",),
 }
-_UNIT_OF_KIND = {
-    "book": "编",
-    "division": "部分",
-    "part": "部分",
-    "chapter": "章",
-    "subchapter": "节",
-    "article": "条",
-}
+_UNIT_OF_KIND = {kind: unit for unit, kinds in _UNIT_KINDS.items() for kind in kinds}
 DISPLAY_CHARS = 60
 _GROUP_UNITS = ("类", "大类", "部分", "方面", "章", "编", "节")
 SPAN_CHARS = 600
 HEAD_CHARS = 120
-MIN_TITLE_NAMED = 0.75  # share of a title's characters the question must contain
+MIN_TITLE_MATCH = 0.75  # share of a title's characters the question must contain
 MIN_SUBJECT_COVERED = 0.4  # share of the question's subject the title must cover
-MIN_TITLE_MATCH = MIN_TITLE_NAMED
 MIN_RUN = 4  # characters of a heading's first phrase a question must quote
 QUOTED_TERM = 0.9
 RUN_BONUS = 0.1  # a quoted run of 保障措施 names （五）强化保障措施
@@ -109,9 +101,9 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
     """The child numbered `number`, or the number-th child; for 章/条… searched at any depth."""
     kinds = _UNIT_KINDS.get(unit)
     if kinds and kinds != ("part", "division"):
-        matches = [n for n in parent.walk() if n.kind in kinds and _number_of(n) == number]
-        if matches or any(n.kind in kinds for n in parent.walk()):
-            return matches[0] if matches else None
+        of_kind = [n for n in parent.walk() if n.kind in kinds]
+        if of_kind:  # a regulation numbers its articles through the whole text
+            return next((n for n in of_kind if _number_of(n) == number), None)
     children = list(parent.children)
     if kinds:  # 第X部分: the top-level parts
         children = [c for c in children if c.kind in kinds] or children
@@ -364,6 +356,7 @@ def answer_structure(
     documents = knowledge.in_scope(doc_ids, ranked)
     quoted = _QUOTED.findall(question)
     subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
+    full_subject = subject_of(full_question) if shape.positions and full_question else ""
     candidates: list[tuple[float, str, Node]] = []
     for rank, document in enumerate(documents):
         doc_id = document.meta.doc_id
@@ -378,7 +371,6 @@ def answer_structure(
         )
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
-            full_subject = _DOCUMENT_WORDS.sub("", shape_of(full_question).subject) if full_question else ""
             full = _by_title(titled, full_subject, set()) if full_subject else None
             bases += [full[1]] if full else []
             node = next((n for base in [*bases, root] if (n := _by_position(base, shape.positions))), None)

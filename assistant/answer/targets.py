@@ -17,7 +17,7 @@ from jieba import posseg
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.structure import subject_of
 from assistant.answer.types import Answer, cite, make, with_marker
-from assistant.extract import asks_quantity
+from assistant.extract import RUN_IN_HEADING, asks_quantity
 from assistant.ingest.document import Clause
 from assistant.intent import Kind
 
@@ -28,7 +28,6 @@ _TARGET_WORDS = re.compile(
 )
 _DATED = re.compile(r"^(?:力争)?到\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
-_RUN_IN = re.compile(r"^([^，。；：,]{2,20})[。：:]")
 TARGET_CHARS = 300
 
 
@@ -56,7 +55,7 @@ def _target_lines(clause: Clause, years: set[str]) -> list[str]:
             if inside:
                 lines.append(paragraph if len(paragraph) <= TARGET_CHARS else paragraph[:TARGET_CHARS] + "……")
             continue
-        run_in = _RUN_IN.match(paragraph)
+        run_in = RUN_IN_HEADING.match(paragraph)
         if inside and run_in:
             lines.append(run_in.group(1))
         elif inside:
