@@ -36,3 +36,11 @@ class IndexCorruptError(PolicyQAError):
 
 class UnknownLocatorError(PolicyQAError):
     """A (doc_id, locator) pair that names no clause."""
+
+
+class BusyError(PolicyQAError):
+    """Another process is already doing work that must not run twice at once (a build)."""
+
+
+class LibraryError(PolicyQAError):
+    """A document cannot be added to or removed from the corpus; nothing was changed."""

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     llm_model: str = Field(default="", description="Model name at the LLM endpoint")
     llm_api_key: str = Field(default="", description="API key for the LLM endpoint")
     api_key: str = Field(default="", description="Bearer key required by /v1/* and /retrieval when set")
+    admin_key: str = Field(
+        default="", description="Bearer key of the /admin/* endpoints (upload, delete, re-index); empty: they are off"
+    )
+    max_upload_mb: float = Field(default=20.0, gt=0, le=500, description="Largest document an upload may be")
     cors_origins: str = Field(
         default="", description="Comma-separated origins browsers may call the API from (* for any); empty: same origin"
     )

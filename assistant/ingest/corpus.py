@@ -30,6 +30,7 @@ class DocumentMeta:
     issuer: str
     date: str
     source: str
+    short_title: str = ""  # what staff call it (金西翼行动计划); optional
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def _meta_from_entry(entry: object, position: int) -> DocumentMeta:
         issuer=str(entry.get("issuer", "")),
         date=str(entry.get("date", "")),
         source=str(entry["source"]),
+        short_title=str(entry.get("short_title", "")),
     )
 
 
@@ -103,7 +105,7 @@ def corpus_checksum(documents: list[SourceDocument]) -> str:
     """A digest of every document's metadata and text: it changes when the corpus does."""
     digest = hashlib.sha256()
     for doc in documents:
-        for part in (doc.meta.doc_id, doc.meta.title, doc.meta.number, doc.meta.date, doc.text):
+        for part in (doc.meta.doc_id, doc.meta.title, doc.meta.number, doc.meta.date, doc.meta.short_title, doc.text):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
     return digest.hexdigest()

@@ -84,14 +84,14 @@ class Frame:
     title: tuple[int, int]
 
 
-def _is_number_line(line: str) -> bool:
+def is_number_line(line: str) -> bool:
     """A line that is a 文号 (湖政办发〔2024〕28号, 第56号), not a sentence quoting one."""
     return len(line) <= _NUMBER_LINE_CHARS and DOC_NUMBER.search(line) is not None
 
 
 def _has_notice_form(lines: list[str]) -> bool:
     opening = lines[:_OPENING_LINES]
-    if any(_is_number_line(line) for line in opening):
+    if any(is_number_line(line) for line in opening):
         return True
     joined = ""
     for line in opening:
@@ -144,7 +144,7 @@ def _notice_header(lines: list[str]) -> int:
     for position, line in enumerate(lines[: _OPENING_LINES + 4]):
         if is_heading_line(line):
             break
-        if _is_number_line(line) or is_title_like(line) or _ADDRESSEES.match(line):
+        if is_number_line(line) or is_title_like(line) or _ADDRESSEES.match(line):
             end = position + 1
             if _ADDRESSEES.match(line):
                 break
@@ -170,13 +170,13 @@ def signature_start(lines: list[str], start: int, end: int) -> int:
         line = lines[position - 1]
         if is_date_line(line):
             has_date = True
-        elif not (_PUBLICATION.match(line) or _TRAILER.search(line) or _is_issuer(line)):
+        elif not (_PUBLICATION.match(line) or _TRAILER.search(line) or is_issuer_line(line)):
             break
         position -= 1
     return position if has_date or any(_PUBLICATION.match(line) for line in lines[position:end]) else end
 
 
-def _is_issuer(line: str) -> bool:
+def is_issuer_line(line: str) -> bool:
     return len(line) <= 30 and not re.search(r"[。；：，]", line) and _ORG_END.search(line) is not None
 
 
@@ -192,7 +192,7 @@ def find_opening(lines: list[str]) -> Frame:
         if notice_end == 0:
             notice_end, carried = _notice_header(lines), True
             header = lines[:notice_end]
-            if not any(_is_number_line(line) or _ADDRESSEES.match(line) for line in header):
+            if not any(is_number_line(line) or _ADDRESSEES.match(line) for line in header):
                 notice_end, carried = 0, False  # a title alone is a title, not a notice
     title_end = notice_end if carried else _title_end(lines, notice_end)
     return Frame((0, notice_end), (notice_end, title_end))
