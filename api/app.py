@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import dify, fit, openai_compat, routes
+from api import admin, dify, fit, openai_compat, routes
 from api.errors import BodySizeLimit, install_error_handlers
 from api.state import ServiceState
 from assistant import __version__
@@ -19,6 +19,7 @@ from assistant.answer import Answerer
 from assistant.settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
+UPLOAD_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and form fields around an uploaded file
 STATIC_DIR = Path(__file__).with_name("static")
 
 
@@ -44,20 +45,22 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     app.include_router(openai_compat.router)
     app.include_router(dify.router)
     app.include_router(fit.router)
+    app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)
     def chat_ui() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html")
 
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    upload_bytes = admin.max_upload_bytes(state) + UPLOAD_OVERHEAD_BYTES
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, larger={"/admin/documents": upload_bytes})
     origins = [o.strip() for o in state.settings.cors_origins.split(",") if o.strip()]
     if origins:  # browser clients on other origins; none configured: same origin only
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
             allow_credentials=False,  # bearer keys travel in headers, never cookies; safe with "*"
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )

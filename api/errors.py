@@ -111,17 +111,19 @@ def install_error_handlers(app: FastAPI) -> None:
 class BodySizeLimit:
     """Refuse request bodies over a limit with 413, before the app reads them."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}  # path -> its own limit (uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, limit)
             return
         body, more = b"", True
         while more:
@@ -130,8 +132,8 @@ class BodySizeLimit:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                await self._too_large(send)
+            if len(body) > limit:
+                await self._too_large(send, limit)
                 return
         replayed = False
 
@@ -144,10 +146,8 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
-        payload = {
-            "error": {"code": "too_large", "message": f"请求体过大，上限为 {self.max_bytes // 1024} KB"}
-        }
+    async def _too_large(self, send: Send, limit: int) -> None:
+        payload = {"error": {"code": "too_large", "message": f"请求体过大，上限为 {limit // 1024} KB"}}
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         await send(
             {

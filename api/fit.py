@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
+from api.routes import check_doc_ids
 from api.schemas import ErrorResponse
 from api.state import FitDep
 from assistant.fit_report import fit_to_json
@@ -20,6 +21,9 @@ class FitRequest(BaseModel):
     district: str = Field(default="", max_length=50)
     industry: str = Field(default="", max_length=100)
     top_k: int = Field(default=10, ge=1, le=50)
+    doc_ids: list[str] | None = Field(
+        default=None, max_length=50, description="只在这些文档中匹配；不填则匹配全部文档"
+    )
 
     @field_validator("profile")
     @classmethod
@@ -29,8 +33,15 @@ class FitRequest(BaseModel):
         return value.strip()
 
 
-@router.post("/api/fit", responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
+@router.post(
+    "/api/fit",
+    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+)
 def fit(request: FitRequest, matcher: FitDep) -> Any:
-    """企业描述 → 相关条款（分主题、附匹配原因、牵头单位和相关重大项目）。"""
-    result = matcher.fit(request.profile, request.district, request.industry, request.top_k)
+    """企业描述 → 各文件中的相关条款（分主题、附匹配原因、牵头单位、文件名、结构化的支持措施）。
+
+    响应结构见 assistant.fit_report.fit_to_json；doc_ids 中有未知文档时返回 404。
+    """
+    check_doc_ids(matcher.answerer, request.doc_ids)
+    result = matcher.fit(request.profile, request.district, request.industry, request.top_k, request.doc_ids)
     return JSONResponse(fit_to_json(result))

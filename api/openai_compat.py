@@ -76,7 +76,7 @@ def content_with_references(answer: Answer) -> str:
     """The answer followed by the clauses it cites (abstentions already list them)."""
     if answer.abstained or not answer.citations:
         return answer.answer
-    lines = [f"{c.marker} {c.label}" for c in answer.citations]
+    lines = [f"{c.marker} {c.label}" + (f"（《{c.document}》）" if c.document else "") for c in answer.citations]
     return answer.answer + "\n\n参考条款：\n" + "\n".join(lines)
 
 

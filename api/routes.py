@@ -73,9 +73,11 @@ def documents(answerer: AnswererDep) -> DocumentsResponse:
             DocumentOut(
                 doc_id=doc.meta.doc_id,
                 title=doc.meta.title,
+                short_title=doc.meta.short_name,
                 number=doc.meta.number,
                 issuer=doc.meta.issuer,
                 date=doc.meta.date,
+                clauses=len(doc.clauses),
                 toc=[TocNode.of(node) for node in outline(doc)],
             )
             for doc in answerer.documents.values()

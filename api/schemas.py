@@ -57,6 +57,7 @@ class CitationOut(BaseModel):
     marker: str
     highlights: list[str]
     relevance: float = Field(ge=0.0, le=1.0, description="该条款回答问题的可能性（0–1，已校准）")
+    document: str = Field(default="", description="所属文档的简称（文件库中有多个文档时）")
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
@@ -136,9 +137,11 @@ class TocNode(BaseModel):
 class DocumentOut(BaseModel):
     doc_id: str
     title: str
+    short_title: str = Field(description="简称：清单中的 short_title，未设时由标题得出")
     number: str
     issuer: str
     date: str
+    clauses: int = Field(description="条款数")
     toc: list[TocNode]
 
 

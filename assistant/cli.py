@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 
-from assistant.errors import PolicyQAError
+from assistant.cli_common import check_doc_ids as _check_doc_ids
+from assistant.cli_common import print_json as _print_json
+from assistant.cli_common import reports_errors as _reports_errors
+from assistant.cli_common import settings_or_usage as _settings
+from assistant.cli_docs import docs
 from assistant.ingest.corpus import load_corpus
 from assistant.ingest.parse import parse_document
-from assistant.settings import Settings, get_settings
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _reports_errors(command: F) -> F:
-    """Turn policyqa errors into one line on stderr and exit status 1, never a traceback."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except PolicyQAError as exc:
-            click.echo(f"policyqa: error: {exc}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _print_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise click.UsageError(f"invalid POLICYQA_* setting: {exc}") from exc
 
 
 @click.group()
@@ -69,8 +41,8 @@ def index_command(as_json: bool, quiet: bool) -> None:
         _print_json({**manifest.to_json(), "seconds": round(seconds, 2)})
         return
     click.echo(
-        f"indexed {manifest.documents} document(s): {manifest.clauses} clauses, {manifest.chunks} chunks "
-        f"({manifest.embedded} embedded, the rest from cache) in {seconds:.1f} s -> {settings.index_dir / 'current'}"
+        f"indexed {manifest.documents} document(s) ({manifest.parsed} parsed, the rest unchanged): "
+        f"{manifest.clauses} clauses, {manifest.chunks} chunks ({manifest.embedded} embedded, the rest from cache) in {seconds:.1f} s -> {settings.index_dir / 'current'}"
     )
 
 
@@ -90,6 +62,7 @@ def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: boo
         raise click.UsageError("QUERY is empty")
     settings = _settings()
     answerer = load_answerer(settings, progress=not as_json)
+    _check_doc_ids(answerer.documents, doc_ids)
     hits = answerer.search(query, top_k or settings.top_k, doc_ids or None)
     if as_json:
         _print_json({"hits": [hit.to_json() for hit in hits]})
@@ -106,15 +79,18 @@ def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: boo
 @main.command()
 @click.argument("question")
 @click.option("--mode", type=click.Choice(["extractive", "llm"]), default="extractive", show_default=True)
+@click.option("--doc-id", "doc_ids", multiple=True, help="Only answer from these documents (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and its citations as JSON.")
 @_reports_errors
-def ask(question: str, mode: str, as_json: bool) -> None:
+def ask(question: str, mode: str, doc_ids: tuple[str, ...], as_json: bool) -> None:
     """Answer QUESTION in Chinese with citations (the same answer /api/ask gives)."""
     from assistant.service import load_answerer
 
     if not question.strip():
         raise click.UsageError("QUESTION is empty")
-    answer = load_answerer(_settings(), progress=not as_json).ask(question, mode=mode)  # type: ignore[arg-type]
+    answerer = load_answerer(_settings(), progress=not as_json)
+    _check_doc_ids(answerer.documents, doc_ids)
+    answer = answerer.ask(question, mode=mode, doc_ids=doc_ids or None)  # type: ignore[arg-type]
     if as_json:
         _print_json(
             {
@@ -139,11 +115,14 @@ def ask(question: str, mode: str, as_json: bool) -> None:
 @click.option("--district", default="", help="区县, if not in the profile text.")
 @click.option("--industry", default="", help="产业, if not in the profile text.")
 @click.option("--top-k", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--doc-id", "doc_ids", multiple=True, help="Only match these documents (repeatable; default all).")
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/fit JSON.")
 @click.option("--markdown", is_flag=True, help="Print a Markdown report.")
 @_reports_errors
-def fit(profile: str, district: str, industry: str, top_k: int, as_json: bool, markdown: bool) -> None:
-    """Which clauses concern an enterprise described by PROFILE, and who leads them."""
+def fit(
+    profile: str, district: str, industry: str, top_k: int, doc_ids: tuple[str, ...], as_json: bool, markdown: bool
+) -> None:
+    """Which clauses of the corpus concern an enterprise described by PROFILE, and who leads them."""
     from assistant.fit_report import fit_to_json, fit_to_markdown, grouped
     from assistant.service import load_answerer, load_fit_matcher
 
@@ -151,19 +130,25 @@ def fit(profile: str, district: str, industry: str, top_k: int, as_json: bool, m
         raise click.UsageError("PROFILE is empty")
     settings = _settings()
     answerer = load_answerer(settings, progress=not (as_json or markdown))
-    result = load_fit_matcher(settings, answerer).fit(profile, district, industry, top_k)
+    _check_doc_ids(answerer.documents, doc_ids)
+    result = load_fit_matcher(settings, answerer).fit(profile, district, industry, top_k, doc_ids or None)
     if as_json:
         _print_json(fit_to_json(result))
     elif markdown:
-        title = "》《".join(doc.meta.title for doc in answerer.documents.values())
-        click.echo(fit_to_markdown(result, title), nl=False)
+        searched = [doc for doc_id, doc in answerer.documents.items() if not doc_ids or doc_id in doc_ids]
+        click.echo(fit_to_markdown(result, "》《".join(doc.meta.title for doc in searched)), nl=False)
     else:
         click.echo(result.summary)
+        several = len({m.doc_id for m in result.matches}) > 1
         for theme, matches in grouped(result.matches):
             click.echo(f"[{theme}]")
             for match in matches:
                 lead = f"  牵头单位：{match.lead_unit}" if match.lead_unit else ""
-                click.echo(f"  {match.level} [{match.locator}] {match.label}{lead}")
+                source = f"《{match.document_title}》" if several else ""
+                click.echo(f"  {match.level} {source}[{match.locator}] {match.label}{lead}")
+                for measure in match.support:
+                    figures = "；".join(f for f in (measure.amount, measure.rate) if f)
+                    click.echo(f"      {measure.form}{'：' + figures if figures else ''}")
 
 
 def _register_eval() -> None:
@@ -218,6 +203,7 @@ def clauses(as_json: bool) -> None:
         click.echo(f"{record['doc_id']}  {record['locator']}  {record['label']}{lead}")
 
 
+main.add_command(docs)
 _register_eval()
 
 if __name__ == "__main__":

@@ -44,3 +44,11 @@ class BusyError(PolicyQAError):
 
 class LibraryError(PolicyQAError):
     """A document cannot be added to or removed from the corpus; nothing was changed."""
+
+
+class DuplicateDocumentError(LibraryError):
+    """The same file (by checksum) or the same id is already in the library."""
+
+
+class DocumentTooLargeError(LibraryError):
+    """The file is over the upload size limit."""

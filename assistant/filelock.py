@@ -13,8 +13,9 @@ from assistant.errors import BusyError
 
 
 @contextmanager
-def exclusive(path: Path, what: str) -> Iterator[None]:
-    """Hold the lock at `path` for the block, or raise BusyError at once if another process holds it.
+def exclusive(path: Path, what: str, wait: bool = False) -> Iterator[None]:
+    """Hold the lock at `path` for the block, or raise BusyError at once if another process holds it
+    (with `wait`, block until it is free instead).
 
     `what` names the work in the message ("an index build", "a corpus change").
     """
@@ -22,7 +23,7 @@ def exclusive(path: Path, what: str) -> Iterator[None]:
     handle = path.open("a+", encoding="utf-8")
     try:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"

@@ -5,13 +5,16 @@ Its districts, industries and needs are recognised with the names the corpus use
 a curated synonym table (corpus/fit_terms.toml: 芯片→半导体, 预制菜→未来食品 …). Clauses
 are found by retrieval on the profile and by the literal mention of those terms, then
 ranked by retrieval score plus a boost for each kind of term a clause names.
+
+Every document of the corpus is searched unless the caller names some (doc_ids); each
+match carries its document's title and the support measures of its clause as data
+(assistant/support.py).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +23,12 @@ from assistant.errors import CorpusError
 from assistant.ingest.chunk import sentences
 from assistant.ingest.document import Clause
 from assistant.lexicon import unit_parts
+from assistant.support import SupportMeasure, clause_conditions, support_measures
 
 FIT_TERMS_FILE = "fit_terms.toml"
 CANDIDATES = 40
 BOOST = {"industry": 0.45, "district": 0.3, "need": 0.2}
 PROJECT_CATEGORY_NAME = "重大工程项目"
-_SUPPORT = re.compile(r"最高\d+(\.\d+)?[万亿]?元|\d+(\.\d+)?[万亿]元|补贴|补助|奖励|资助|贴息|减免|奖补")
-_CONDITION = re.compile(r"对(符合|认定|经|首次|新)[^，。；]*的|须|应当|需满足|条件|门槛|不低于|以上的")
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,11 @@ class FitMatch:
     reasons: tuple[Reason, ...]
     lead_unit: str | None
     excerpt: str = ""
-    support: tuple[str, ...] = ()
-    conditions: tuple[str, ...] = ()
+    support: tuple[SupportMeasure, ...] = ()  # what the clause grants, as data
+    conditions: tuple[str, ...] = ()  # its sentences that state conditions
     related: tuple[RelatedRow, ...] = field(default_factory=tuple)
     marker: str = ""  # the clause's citation marker
+    document_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,12 +148,6 @@ def excerpt(text: str, reasons: tuple[Reason, ...], budget: int = 300) -> str:
     return "".join(parts[i] for i in sorted(chosen))
 
 
-def support_and_conditions(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Sentences that state support (amounts, subsidies, awards) and those that state conditions."""
-    parts = sentences(text)
-    return tuple(s for s in parts if _SUPPORT.search(s)), tuple(s for s in parts if _CONDITION.search(s))
-
-
 class FitMatcher:
     def __init__(self, answerer: Answerer, vocabulary: Vocabulary) -> None:
         self.answerer = answerer
@@ -171,7 +168,7 @@ class FitMatcher:
     def _related(self, clause: Clause, terms: ProfileTerms) -> tuple[RelatedRow, ...]:
         rows = []
         for row in self.answerer.rows:
-            if row.locator == clause.locator or PROJECT_CATEGORY_NAME not in row.label:
+            if row.doc_id != clause.doc_id or row.locator == clause.locator or PROJECT_CATEGORY_NAME not in row.label:
                 continue
             reasons = self._reasons(row, terms)
             led_here = any(r.kind == "district" and _found(row.lead_unit or "", r.words) for r in reasons)
@@ -179,10 +176,30 @@ class FitMatcher:
                 rows.append(RelatedRow(row.locator, row.label, row.lead_unit))
         return tuple(rows[:3])
 
-    def fit(self, profile: str, district: str = "", industry: str = "", top_k: int = 10) -> FitResult:
+    def fit(
+        self,
+        profile: str,
+        district: str = "",
+        industry: str = "",
+        top_k: int = 10,
+        doc_ids: Collection[str] | None = None,
+    ) -> FitResult:
+        """The clauses that concern an enterprise, best first, with why and what they grant.
+
+        Args:
+            profile: the enterprise in its own words.
+            district, industry: the form's fields, read like the profile.
+            top_k: how many matches at most.
+            doc_ids: only these documents (None: every document of the corpus). Ids the
+                corpus lacks match nothing; the API and CLI reject them before calling.
+
+        Returns:
+            The recognised terms, the matches and a one-paragraph summary.
+        """
         terms = extract_terms(self.vocabulary, profile, district, industry)
         expanded = " ".join([profile, district, industry, *terms.industries, *terms.needs])
-        retrieval, evidence = self.answerer.evidence(expanded, CANDIDATES)
+        retrieval, evidence = self.answerer.evidence(expanded, CANDIDATES, doc_ids)
+        scope = None if doc_ids is None else set(doc_ids)
         scores = {(h.doc_id, h.locator): h.score for h in retrieval.hits}
         if terms.empty and self.answerer.abstention.abstains(evidence):
             return FitResult(
@@ -190,6 +207,8 @@ class FitMatcher:
             )
         matches = []
         for clause in self.clauses:
+            if scope is not None and clause.doc_id not in scope:
+                continue
             key = (clause.doc_id, clause.locator)
             reasons = self._reasons(clause, terms)
             if key not in scores and not reasons:
@@ -206,7 +225,6 @@ class FitMatcher:
                 (r.term for kind in ("industry", "need", "district") for r in reasons if r.kind == kind),
                 "综合",
             )
-            support, conditions = support_and_conditions(clause.text)
             results.append(
                 FitMatch(
                     marker=clause.marker,
@@ -220,9 +238,10 @@ class FitMatcher:
                     reasons=reasons,
                     lead_unit=clause.lead_unit,
                     excerpt=excerpt(clause.text, reasons),
-                    support=support,
-                    conditions=conditions,
+                    support=support_measures(clause.text),
+                    conditions=clause_conditions(clause.text),
                     related=self._related(clause, terms),
+                    document_title=self.answerer.documents[clause.doc_id].meta.title,
                 )
             )
         return FitResult(profile, terms, tuple(results), self._summary(terms, results))

@@ -45,7 +45,7 @@ class DocumentNames:
 
     @classmethod
     def of(cls, document: ParsedDocument) -> DocumentNames:
-        titles = [document.meta.title]
+        titles = [document.meta.title, document.meta.short_title]
         titles += [
             e.label if e.kind is Kind.TITLE else attachment_title(e)
             for e in document.elements

@@ -20,7 +20,7 @@ from assistant.answer.llm_mode import with_llm
 from assistant.answer.metadata import answer_metadata, answer_purpose
 from assistant.answer.structure import answer_structure, quotes_a_name
 from assistant.answer.targets import answer_concept, answer_targets
-from assistant.answer.types import Answer, Mode, make
+from assistant.answer.types import Answer, Citation, Mode, make
 from assistant.extract import Excerpt
 from assistant.followup import Turn, standalone_question
 from assistant.ingest.document import Clause, ParsedDocument
@@ -114,7 +114,13 @@ class Answerer:
         answer = replace(self._route(asked, intent, top_k, doc_ids, standalone), standalone_question=standalone)
         if mode == "llm" and answer.kind == Kind.FACT and not answer.abstained:
             answer = with_llm(self.knowledge, self.llm, answer, history, top_k, doc_ids)
-        return replace(answer, question=question)
+        return replace(answer, question=question, citations=self._named(answer.citations))
+
+    def _named(self, citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
+        """With more than one document, each citation names its document (short title)."""
+        if len(self.documents) < 2:
+            return citations
+        return tuple(replace(c, document=self.documents[c.doc_id].meta.short_name) for c in citations)
 
     def subject_of_answer(self, content: str) -> str | None:
         """The title of the first clause an earlier answer cited."""

@@ -26,6 +26,7 @@ class Citation:
     marker: str
     highlights: tuple[str, ...] = ()
     relevance: float = 1.0  # how likely this clause answers the question, in [0, 1]
+    document: str = ""  # the document's short title, when the corpus has more than one
 
     def to_json(self) -> dict[str, object]:
         return {**asdict(self), "breadcrumb": list(self.breadcrumb), "highlights": list(self.highlights)}

@@ -7,6 +7,7 @@ the same text model, so one parser reads them all.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,29 @@ class DocumentMeta:
     date: str
     source: str
     short_title: str = ""  # what staff call it (金西翼行动计划); optional
+
+    @property
+    def short_name(self) -> str:
+        """The short title given in the manifest, else one made from the title."""
+        return self.short_title or short_title_of(self.title)
+
+
+_PRINTED = re.compile(r"关于(?:印发|转发|公布|发布)[《“]?(.+?)[》”]?的(?:通知|决定|通告|公告)$")
+_SUBJECT = re.compile(r"^.{0,40}?关于(.+)$")
+_PERIOD = re.compile(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$")
+
+
+def short_title_of(title: str) -> str:
+    """A title without its frame: 《X》 of a 关于印发《X》的通知, the subject after 甲关于, no （2024—2030年）."""
+    short = title.strip().strip("《》")
+    printed = _PRINTED.search(short)
+    if printed:
+        short = printed.group(1)
+    else:
+        subject = _SUBJECT.match(short)
+        if subject and len(subject.group(1)) >= 6:
+            short = subject.group(1)
+    return _PERIOD.sub("", short).strip() or title
 
 
 @dataclass(frozen=True)

@@ -84,13 +84,14 @@ def _title(lines: list[str]) -> str:
         header.pop(0)  # the issuers above a notice's title, unless the title reads 甲 乙关于…
     if not header:
         about = next(
-            (i for i, line in enumerate(lines[:_HEAD_LINES]) if "关于" in line and is_title_like(line)), None
+            (i for i, line in enumerate(lines[:_HEAD_LINES]) if "关于" in line and _KIND_END.search(line)), None
         )
         if about is not None:
             header = [lines[about]]
             if not _KIND_END.search(lines[about]) and about + 1 < len(lines) and is_title_like(lines[about + 1]):
                 header.append(lines[about + 1])
-    title = "".join(header) or (lines[0] if is_title_like(lines[0]) else "")
+    first = lines[0]
+    title = "".join(header) or (first if is_title_like(first) and not is_number_line(first) else "")
     return title.strip("《》")
 
 

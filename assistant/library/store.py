@@ -16,7 +16,13 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from assistant.errors import CorpusError, LibraryError, ParseError
+from assistant.errors import (
+    CorpusError,
+    DocumentTooLargeError,
+    DuplicateDocumentError,
+    LibraryError,
+    ParseError,
+)
 from assistant.filelock import exclusive
 from assistant.ingest.corpus import MANIFEST_NAME, DocumentMeta, SourceDocument, load_manifest, read_document
 from assistant.ingest.document import non_blank
@@ -96,7 +102,7 @@ class Library:
         if not data:
             raise LibraryError("文件为空")
         if len(data) > self.max_bytes:
-            raise LibraryError(
+            raise DocumentTooLargeError(
                 f"文件大小 {len(data) / 1e6:.1f} MB 超过上限 {self.max_bytes / 1e6:.1f} MB（POLICYQA_MAX_UPLOAD_MB）"
             )
         kind = sniff(data)
@@ -107,7 +113,7 @@ class Library:
             for meta in metas:
                 path = self.corpus_dir / meta.source
                 if path.exists() and _sha256(path) == checksum:
-                    raise LibraryError(f"同一文件已在文件库中：{meta.doc_id}（{meta.title}）")
+                    raise DuplicateDocumentError(f"同一文件已在文件库中：{meta.doc_id}（{meta.title}）")
             handle, temporary = tempfile.mkstemp(prefix=".upload-", suffix=extension, dir=self.corpus_dir)
             try:
                 with os.fdopen(handle, "wb") as out:
@@ -138,7 +144,7 @@ class Library:
         if not _DOC_ID.match(doc_id):
             raise LibraryError(f"文档编号 {doc_id!r} 只能包含字母、数字、点、横线和下划线，且以字母或数字开头")
         if any(meta.doc_id == doc_id for meta in metas):
-            raise LibraryError(f"文档编号 {doc_id} 已存在；请用 --id 另取一个编号")
+            raise DuplicateDocumentError(f"文档编号 {doc_id} 已存在；请用 --id 另取一个编号")
         meta = DocumentMeta(
             doc_id=doc_id,
             title=overrides.title or guessed.title or stem or doc_id,
