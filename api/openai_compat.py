@@ -26,6 +26,7 @@ from assistant.followup import Turn
 
 router = APIRouter(tags=["OpenAI 兼容"])
 MODEL_ID = "policyqa"
+DOCUMENT_MODEL_PREFIX = f"{MODEL_ID}/"  # policyqa/<doc_id>: answers from that document only
 STREAM_PIECE_CHARS = 24
 
 
@@ -84,24 +85,26 @@ def _references(answer: Answer) -> list[dict[str, Any]]:
     return [CitationOut.of(c).model_dump() for c in answer.citations]
 
 
-def _chunk(completion_id: str, created: int, delta: dict[str, str], finish: str | None, **extra: Any) -> str:
+def _chunk(
+    completion_id: str, created: int, model: str, delta: dict[str, str], finish: str | None, **extra: Any
+) -> str:
     body = {
         "id": completion_id,
         "object": "chat.completion.chunk",
         "created": created,
-        "model": MODEL_ID,
+        "model": model,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
         **extra,
     }
     return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
-def _stream(answer: Answer, completion_id: str, created: int) -> Iterator[str]:
+def _stream(answer: Answer, completion_id: str, created: int, model: str) -> Iterator[str]:
     content = content_with_references(answer)
-    yield _chunk(completion_id, created, {"role": "assistant", "content": ""}, None)
+    yield _chunk(completion_id, created, model, {"role": "assistant", "content": ""}, None)
     for start in range(0, len(content), STREAM_PIECE_CHARS):
-        yield _chunk(completion_id, created, {"content": content[start : start + STREAM_PIECE_CHARS]}, None)
-    yield _chunk(completion_id, created, {}, "stop", references=_references(answer))
+        yield _chunk(completion_id, created, model, {"content": content[start : start + STREAM_PIECE_CHARS]}, None)
+    yield _chunk(completion_id, created, model, {}, "stop", references=_references(answer))
     yield "data: [DONE]\n\n"
 
 
@@ -115,18 +118,22 @@ def chat_completions(
     """OpenAI Chat Completions（支持 stream）。"""
     check_bearer(state, authorization)
     question, history = conversation(request.messages)
-    answer = answerer.ask(question, history)
+    doc_id = document_of_model(request.model)
+    if doc_id is not None and doc_id not in answerer.documents:
+        raise ApiError(404, "model_not_found", f"没有名为 {request.model} 的模型（文档 {doc_id} 不在文件库中）")
+    answer = answerer.ask(question, history, doc_ids=None if doc_id is None else [doc_id])
+    model = request.model if doc_id is not None else MODEL_ID
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     if request.stream:
-        return StreamingResponse(_stream(answer, completion_id, created), media_type="text/event-stream")
+        return StreamingResponse(_stream(answer, completion_id, created, model), media_type="text/event-stream")
     content = content_with_references(answer)
     return JSONResponse(
         {
             "id": completion_id,
             "object": "chat.completion",
             "created": created,
-            "model": MODEL_ID,
+            "model": model,
             "choices": [
                 {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
             ],
@@ -140,20 +147,41 @@ def chat_completions(
     )
 
 
-MODEL = {"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "policyqa"}
+def document_of_model(model: str) -> str | None:
+    """The document a model name stands for (policyqa/<doc_id>), None for all documents.
+
+    Any other name (a client's default such as gpt-4o) means all documents: chat front-ends
+    often send the name they were set up with, and refusing it would break them."""
+    return model.removeprefix(DOCUMENT_MODEL_PREFIX) if model.startswith(DOCUMENT_MODEL_PREFIX) else None
+
+
+def _model(model_id: str, name: str) -> dict[str, Any]:
+    return {"id": model_id, "object": "model", "created": 0, "owned_by": "policyqa", "name": name}
+
+
+def model_list(state: ServiceState) -> list[dict[str, Any]]:
+    """policyqa (every document) and one model per document of the library."""
+    documents = state.answerer.documents.values() if state.answerer else ()
+    return [
+        _model(MODEL_ID, "全部文档"),
+        *(_model(f"{DOCUMENT_MODEL_PREFIX}{doc.meta.doc_id}", doc.meta.short_name) for doc in documents),
+    ]
 
 
 @router.get("/v1/models")
 def models(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
-    """可用模型列表（只有 policyqa）。"""
+    """可用模型：policyqa（全部文档）与每个文档一个模型（policyqa/<doc_id>）。"""
     check_bearer(state, authorization)
-    return {"object": "list", "data": [MODEL]}
+    return {"object": "list", "data": model_list(state)}
 
 
-@router.get("/v1/models/{model_id}", responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+@router.get(
+    "/v1/models/{model_id:path}", responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+)
 def model(model_id: str, state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """一个模型的信息（clients check the model they are configured with）。"""
     check_bearer(state, authorization)
-    if model_id != MODEL_ID:
-        raise ApiError(404, "model_not_found", f"没有名为 {model_id} 的模型，可用模型：{MODEL_ID}")
-    return MODEL
+    for entry in model_list(state):
+        if entry["id"] == model_id:
+            return entry
+    raise ApiError(404, "model_not_found", f"没有名为 {model_id} 的模型，可用模型见 /v1/models")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import openai
 import pytest
 
 from api.app import create_app
@@ -102,6 +103,18 @@ def test_upload_is_answered_after_a_rebuild_that_never_stops_serving(served: tup
     answer = httpx.post(f"{url}/api/ask", json={"question": "广州城乡最低生活保障标准是每人每月多少元？"}, timeout=60).json()
     assert "1309元" in answer["answer"], answer["answer"]
     assert answer["citations"][0]["doc_id"] == "dibao" and answer["citations"][0]["document"] == "低保标准"
+
+    client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused")
+    assert [m.id for m in client.models.list()] == ["policyqa", "policyqa/huzhou-jinxiyi-2024", "policyqa/dibao"]
+    for model, doc_id in (("policyqa/dibao", "dibao"), ("policyqa/huzhou-jinxiyi-2024", "huzhou-jinxiyi-2024")):
+        reply = client.chat.completions.create(model=model, messages=[{"role": "user", "content": "标准是多少？"}])
+        assert reply.model == model
+        cited = {ref["doc_id"] for ref in reply.model_extra["references"]}  # type: ignore[index]
+        assert cited <= {doc_id}, (model, cited)
+    content = client.chat.completions.create(
+        model="policyqa", messages=[{"role": "user", "content": "广州城乡最低生活保障标准是每人每月多少元？"}]
+    ).choices[0].message.content
+    assert "（《低保标准》）" in (content or "")
 
 
 def test_bad_uploads_are_refused_and_the_library_is_unchanged(served: tuple[str, Settings]) -> None:

@@ -39,7 +39,7 @@ def base_url(index_settings: Settings, answerer: Answerer) -> Iterator[str]:
 
 def test_openai_client_non_stream(base_url: str) -> None:
     client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
-    assert [m.id for m in client.models.list()] == ["policyqa"]
+    assert [m.id for m in client.models.list()] == ["policyqa", "policyqa/huzhou-jinxiyi-2024"]
     reply = client.chat.completions.create(
         model="policyqa", messages=[{"role": "user", "content": "人才公寓计划建设多少平方米？"}]
     )
@@ -132,8 +132,11 @@ def test_a_wrong_dify_key_is_refused_before_the_body_is_read(base_url: str) -> N
 def test_a_client_can_look_up_the_model_it_is_configured_with(base_url: str) -> None:
     client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
     assert client.models.retrieve("policyqa").id == "policyqa"
+    assert client.models.retrieve("policyqa/huzhou-jinxiyi-2024").id == "policyqa/huzhou-jinxiyi-2024"
     with pytest.raises(openai.NotFoundError):
         client.models.retrieve("gpt-4o")
+    with pytest.raises(openai.NotFoundError):
+        client.chat.completions.create(model="policyqa/nope", messages=[{"role": "user", "content": "人才公寓？"}])
 
 
 @pytest.mark.parametrize("query", ["今天天气怎么样？", "湖州2025年GDP是多少？", "你好"])
