@@ -105,17 +105,21 @@ function openFromHash() {
 
 function chip(citation) {
   const label = citation.marker.slice(1, -1);
-  return el(
+  const source = citation.document || "";
+  const button = el(
     "button",
     {
       type: "button",
       class: "chip",
-      title: citation.label,
-      "aria-label": `查看条款 ${citation.label}`,
+      title: source ? `《${source}》${citation.label}` : citation.label,
+      "aria-label": source ? `查看条款 《${source}》${citation.label}` : `查看条款 ${citation.label}`,
       onclick: () => openClause(citation.doc_id, citation.locator, citation.highlights || []),
     },
     label,
   );
+  if (!source) return button;
+  // The short title is in the button's name already; shown beside it for the eye only.
+  return el("span", { class: "cited" }, button, el("span", { class: "chip-doc", "aria-hidden": "true" }, source));
 }
 
 function answerText(answer) {
@@ -134,7 +138,7 @@ function answerText(answer) {
 
 function copyText(answer) {
   if (answer.abstained || !answer.citations.length) return answer.answer;
-  const lines = answer.citations.map((c) => `${c.marker} ${c.label}`);
+  const lines = answer.citations.map((c) => `${c.marker} ${c.document ? `《${c.document}》` : ""}${c.label}`);
   return `${answer.answer}\n\n参考条款：\n${lines.join("\n")}`;
 }
 
@@ -240,6 +244,18 @@ async function loadToc() {
 
 // ---- policy fit ---------------------------------------------------------------------------
 
+function supportItem(measure) {
+  // Older servers sent plain strings; now each measure is {text, form, amount, rate, basis, …}.
+  if (typeof measure === "string") return el("li", {}, measure);
+  const rate = measure.basis ? `按${measure.basis}的${measure.rate}` : measure.rate;
+  const figures = [measure.amount, rate].filter(Boolean).join("；");
+  const item = el("li");
+  if (measure.form) item.append(el("span", { class: "support-form" }, measure.form));
+  if (figures) item.append(el("strong", {}, figures), "：");
+  item.append(measure.text);
+  return item;
+}
+
 function fitMatch(match) {
   const reasons = match.reasons.map((r) => `${r.term}（${r.words.join("、")}）`).join("；");
   const card = el(
@@ -247,11 +263,13 @@ function fitMatch(match) {
     { class: "fit-match" },
     el("h4", {}, el("span", { class: `level level-${match.level}` }, match.level), match.label, " ", chip(match)),
   );
+  if (match.document_title) card.append(el("p", { class: "fit-document" }, `文件：《${match.document_title}》`));
   if (match.lead_unit) card.append(el("p", {}, `牵头单位：${match.lead_unit}`));
   if (reasons) card.append(el("p", {}, `匹配原因：${reasons}`));
-  for (const [label, items] of [["支持内容", match.support], ["条件", match.conditions]]) {
-    if (items.length) card.append(el("p", {}, `${label}：${items.join(" ")}`));
+  if (match.support.length) {
+    card.append(el("p", {}, "支持内容："), el("ul", { class: "fit-support" }, ...match.support.map(supportItem)));
   }
+  if (match.conditions.length) card.append(el("p", {}, `条件：${match.conditions.join(" ")}`));
   if (match.excerpt) card.append(el("p", { class: "excerpt" }, match.excerpt));
   if (match.related.length) {
     card.append(el("p", {}, `相关重大项目：${match.related.map((r) => `${r.label}（${r.lead_unit}）`).join("；")}`));
@@ -303,11 +321,140 @@ async function runFit() {
 }
 
 function showView(name) {
-  for (const view of ["chat", "fit", "browse"]) {
+  for (const view of ["chat", "fit", "browse", "library"]) {
     $(`${view}-view`).hidden = view !== name;
     $(`tab-${view}`).setAttribute("aria-pressed", String(view === name));
   }
   if (name === "browse") loadToc();
+  if (name === "library") loadLibrary();
+}
+
+// ---- document library (文件库) ------------------------------------------------------------
+
+const KEY_STORAGE = "policyqa-admin-key"; // sessionStorage only: the key leaves with the tab
+const REINDEX_POLL_MS = 1000;
+const library = { busy: false };
+
+function setLibraryStatus(text, kind = "") {
+  const status = $("library-status");
+  status.textContent = text;
+  status.className = `status ${kind}`.trim();
+}
+
+function admin(path, key, options = {}) {
+  return api(path, { ...options, headers: { ...(options.headers || {}), Authorization: `Bearer ${key}` } });
+}
+
+function setBusy(busy) {
+  library.busy = busy;
+  $("upload-send").disabled = busy;
+  for (const button of document.querySelectorAll("#library-rows button")) button.disabled = busy;
+}
+
+function libraryRow(doc) {
+  const name = doc.short_title || doc.title;
+  const title = el("td", {}, el("span", { class: "doc-title" }, doc.title));
+  if (doc.short_title && doc.short_title !== doc.title) title.append(el("span", { class: "doc-short" }, doc.short_title));
+  const remove = el(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      "aria-label": `删除 ${name}`,
+      disabled: library.busy ? "" : undefined,
+      onclick: () => removeDocument(doc),
+    },
+    "删除",
+  );
+  return el(
+    "tr",
+    {},
+    title,
+    el("td", {}, doc.number || "—"),
+    el("td", {}, doc.issuer || "—"),
+    el("td", { class: "date" }, doc.date || "—"),
+    el("td", { class: "num" }, String(doc.clauses)),
+    el("td", {}, remove),
+  );
+}
+
+async function loadLibrary() {
+  try {
+    const { documents } = await api("/api/documents");
+    $("library-rows").replaceChildren(...documents.map(libraryRow));
+    $("library-count").textContent = `共 ${documents.length} 个文档`;
+  } catch (error) {
+    setLibraryStatus(error.message, "error");
+  }
+}
+
+function enteredKey() {
+  const key = $("admin-key").value.trim();
+  if (!key) setLibraryStatus("请先输入管理密钥。", "error");
+  return key;
+}
+
+async function waitForReindex(key) {
+  const started = Date.now();
+  for (;;) {
+    const status = await admin("/admin/reindex", key);
+    if (status.state === "failed") throw new Error(`索引重建失败，原索引继续服务：${status.error}`);
+    if (status.state !== "running") return status;
+    const seconds = Math.round((Date.now() - started) / 1000);
+    setLibraryStatus(`正在重建索引（已用 ${seconds} 秒）`, "loading");
+    await new Promise((resolve) => setTimeout(resolve, REINDEX_POLL_MS));
+  }
+}
+
+// One change to the library: make it, wait for the re-index, then show the new list.
+async function changeLibrary(key, change) {
+  setBusy(true);
+  try {
+    const done = await change();
+    setLibraryStatus("正在重建索引", "loading");
+    await waitForReindex(key);
+    tocLoaded = false; // the browse tab reads the new documents next time it opens
+    await loadLibrary();
+    setLibraryStatus(`已完成：${done}`);
+  } catch (error) {
+    setLibraryStatus(error.message, "error");
+  } finally {
+    setBusy(false);
+  }
+}
+
+async function upload() {
+  if (library.busy) return;
+  const key = enteredKey();
+  if (!key) return;
+  const file = $("upload-file").files[0];
+  if (!file) {
+    setLibraryStatus("请选择要上传的文件。", "error");
+    return;
+  }
+  const form = new FormData();
+  form.append("file", file);
+  form.append("short_title", $("upload-short").value.trim());
+  await changeLibrary(key, async () => {
+    setLibraryStatus("上传中", "loading");
+    const added = await admin("/admin/documents", key, { method: "POST", body: form });
+    $("upload-file").value = "";
+    $("upload-short").value = "";
+    return `已上传《${added.document.short_title || added.document.title}》。`;
+  });
+}
+
+async function removeDocument(doc) {
+  if (library.busy) return;
+  const key = enteredKey();
+  if (!key) return;
+  const name = doc.short_title || doc.title;
+  if (!confirm(`确定从文件库删除《${name}》吗？删除后将重建索引。`)) return;
+  await changeLibrary(key, async () => {
+    setLibraryStatus("正在删除", "loading");
+    const removed = await admin(`/admin/documents/${encodeURIComponent(doc.doc_id)}`, key, { method: "DELETE" });
+    return `已删除《${removed.title}》。`;
+  });
 }
 
 // ---- wiring -----------------------------------------------------------------------------
@@ -327,6 +474,17 @@ $("panel-close").addEventListener("click", closePanel);
 $("tab-chat").addEventListener("click", () => showView("chat"));
 $("tab-browse").addEventListener("click", () => showView("browse"));
 $("tab-fit").addEventListener("click", () => showView("fit"));
+$("tab-library").addEventListener("click", () => showView("library"));
+$("admin-key").value = sessionStorage.getItem(KEY_STORAGE) || "";
+$("admin-key").addEventListener("input", () => {
+  const key = $("admin-key").value.trim();
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+});
+$("upload-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  upload();
+});
 $("fit-form").addEventListener("submit", (event) => {
   event.preventDefault();
   runFit();
