@@ -26,6 +26,7 @@ class MetaField(StrEnum):
     PERIOD = "period"
     RECIPIENTS = "recipients"
     TITLE = "title"
+    IN_FORCE = "in_force"  # 施行日期 / 有效期: stated in a closing clause of the policy
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ _GREETING = re.compile(
 )
 _GREETING_SPLIT = re.compile(r"[！!。.？?，,、\s]+")
 _META = [
-    (MetaField.NUMBER, re.compile(r"文号|字号|发文号|文件编号|文件号|编号")),
+    (MetaField.NUMBER, re.compile(r"文号|字号|发文号|文件编号|文件号|编号|第几号令|几号令")),
     (
         MetaField.DATE,
         re.compile(
@@ -63,6 +64,11 @@ _META = [
 ]
 # 施行, 生效, 有效期 and deadlines are stated in a clause of the policy, not in its notice.
 _IN_FORCE = re.compile(r"施行|生效|执行到|有效期|截止|废止|实施之日")
+# …from when, until when, for how long: the document's own 施行 / 有效期 clause
+_ASKS_IN_FORCE = re.compile(
+    r"(从|自|于)?(哪天|哪一天|何时|什么时候|什么时间|哪年|哪一年)(起|开始)?(施行|生效|实施|执行)"
+    r"|(施行|生效|实施)(日期|时间)|(执行|实施|有效)期限|有效期|执行到(哪|什么)|(多长|多久|几年)(时间)?有效|(有效|施行)(多长|多久|几年)"
+)
 _LEAD = re.compile(r"牵头|负责|责任单位|主管")
 _WHO_LEADS = re.compile(
     r"(哪个|哪些|什么|哪家)(单位|部门|机构)|谁(牵头|负责|主管|来)|由谁|(牵头|责任|负责|主管)(单位|部门)"
@@ -79,6 +85,8 @@ def classify(question: str, lexicon: Lexicon) -> Intent:
     parts = [part for part in _GREETING_SPLIT.split(text) if part]
     if parts and all(_GREETING.match(part) for part in parts):
         return Intent(Kind.GREETING)
+    if _ASKS_IN_FORCE.search(text) and not lexicon.entities_in(text):
+        return Intent(Kind.METADATA, meta_field=MetaField.IN_FORCE)
     for meta_field, pattern in _META:
         if pattern.search(text) and not lexicon.entities_in(text) and not _IN_FORCE.search(text):
             return Intent(Kind.METADATA, meta_field=meta_field)

@@ -27,6 +27,23 @@ def test_a_question_naming_a_document_is_answered_from_that_document(real_answer
     assert "2020年9月1日" in answer.answer
 
 
+def test_when_a_policy_holds_is_read_from_its_own_closing_clause(real_answerer: Answerer) -> None:
+    liuhe = real_answerer.ask("柳河县这个支持重点产业的政策有效期多长？")
+    assert liuhe.answer == "本政策自发布之日起施行，暂定三年有效期［第26条］。"
+    # a notice carrying two policies: each question is answered from the policy it names
+    first = real_answerer.ask("文化事业单位转制为企业的规定执行期限是什么")
+    second = real_answerer.ask("进一步支持文化企业发展的规定执行到哪一天？")
+    assert first.citations[0].locator.startswith("附件1/") and "2023年12月31日" in first.answer
+    assert second.citations[0].locator.startswith("附件2/") and "2023年12月31日" in second.answer
+
+
+def test_a_registered_number_is_answered_where_the_document_states_it(real_answerer: Answerer) -> None:
+    answer = real_answerer.ask("《明码标价和禁止价格欺诈规定》是以第几号令公布的？")
+    assert "国家市场监督管理总局令第56号" in answer.answer and not answer.abstained
+    assert answer.citations[0].doc_id == "samr-price-marking-rule-2022"
+    assert "国家市场监督管理总局令第56号" in answer.citations[0].highlights[0]
+
+
 def test_metadata_comes_from_the_document_asked_about(real_answerer: Answerer) -> None:
     new_media = real_answerer.ask("国务院办公厅关于推进政务新媒体健康有序发展的意见的文号是什么？")
     cultural = real_answerer.ask("文化体制改革中经营性文化事业单位转制为企业的规定是用哪个文号印发的？")

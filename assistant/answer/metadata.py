@@ -11,14 +11,16 @@ from collections.abc import Collection, Sequence
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.structure import attachment_named
 from assistant.answer.types import Answer, cite, make, with_marker
-from assistant.ingest.document import Clause
+from assistant.ingest.document import Clause, ParsedDocument
 from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.intent import Kind, MetaField
 
 OPENING_CLAUSES = 3
 # 为了规范…，根据…，制定本规定。 / 为深入贯彻…，现提出如下意见。
-_STATES_PURPOSE = re.compile(r"^\s*(第\S{1,6}条\s*)?为(了)?[^。]{4,}?(制定|特制定|提出|现就|现提出|结合本|本(条例|规定|办法|意见|方案|计划))")
-_ARTICLE_NUMBER = re.compile(r"^\s*第\S{1,6}条\s*")
+_STATES_PURPOSE = re.compile(
+    r"^\s*(第\S{1,6}条\s*)?为(了)?[^。]{4,}?(制定|特制定|提出|现就|现提出|结合本|本(条例|规定|办法|意见|方案|计划))"
+)
+_ARTICLE_NUMBER = re.compile(r"^\s*第[\s\d一二三四五六七八九十百零〇]{1,12}条\s*")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五六七八九]{4}年.+日$")
 _DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
 _PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
@@ -26,18 +28,100 @@ _QUOTED_TITLE = re.compile(r"《([^》]+)》")
 
 
 def answer_metadata(
-    knowledge: Knowledge, question: str, field: MetaField, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
+    knowledge: Knowledge,
+    question: str,
+    field: MetaField,
+    doc_ids: Collection[str] | None,
+    ranked: Sequence[str] = (),
+    full_question: str = "",
 ) -> Answer | None:
+    if field == MetaField.IN_FORCE:
+        return _answer_in_force(knowledge, question, doc_ids, ranked, full_question)
     for document in knowledge.in_scope(doc_ids, ranked):  # the document asked about first
         notice = next((c for c in document.clauses if c.locator == NOTICE_LOCATOR), None)
-        if notice is None:
-            continue
-        found = notice_value(notice, field)
-        if found is None:
-            continue
-        value, line, template = found
-        text = template.format(value=value).replace("［］", notice.marker)
-        return make(question, text, Kind.METADATA, [cite(notice, 1.0, [line])])
+        found = notice_value(notice, field) if notice is not None else None
+        if notice is not None and found is not None:
+            value, line, template = found
+            text = template.format(value=value).replace("［］", notice.marker)
+            return make(question, text, Kind.METADATA, [cite(notice, 1.0, [line])])
+        stated = registered_value(document, field)
+        if stated is not None:
+            clause, value, line, template = stated
+            return make(
+                question,
+                template.format(value=value).replace("［］", clause.marker),
+                Kind.METADATA,
+                [cite(clause, 1.0, [line])],
+            )
+    return None
+
+
+def _answer_in_force(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str], full_question: str
+) -> Answer | None:
+    """From the document asked about only: another document's 施行 clause is no answer."""
+    scope = knowledge.in_scope(doc_ids, ranked)
+    if not scope:
+        return None
+    document = scope[0]
+    named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
+    inside = f"{named.locator}/" if named is not None else ""
+    found = in_force([c for c in document.clauses if c.locator.startswith(inside)])
+    if found is None:  # a plan states its period in its title instead: （2024—2030年）
+        return answer_metadata(knowledge, question, MetaField.PERIOD, [document.meta.doc_id])
+    clause, sentence = found
+    text = with_marker(_ARTICLE_NUMBER.sub("", sentence), clause.marker)
+    return make(question, text, Kind.METADATA, [cite(clause, 1.0, [sentence])])
+
+
+# 本条例自2020年9月1日起施行 / 本办法自印发之日起施行，有效期3年 / 暂定三年有效期
+_TAKES_EFFECT = re.compile(r"自[^。；]{1,30}?(起|之日起)?(施行|实施|生效|执行)")
+_HOLDS = re.compile(r"有效期|(执行|实施)期限|执行(到|至)\d{4}年")
+_SENTENCE = re.compile(r"[^。；]*[。；]?")
+
+
+def in_force(clauses: Sequence[Clause]) -> tuple[Clause, str] | None:
+    """The sentence stating when the policy takes effect or how long it holds: the closing
+    clauses first, where official documents state it (…自X起施行，有效期N年)."""
+    for clause in reversed([c for c in clauses if c.kind != "row"]):
+        for sentence in _SENTENCE.findall(clause.text.replace("\n", "")):
+            if _HOLDS.search(sentence) or (_TAKES_EFFECT.search(sentence) and "本" in sentence[:12]):
+                following = clause.text.replace("\n", "").split(sentence, 1)[1]
+                more = _SENTENCE.match(following)
+                extra = more.group(0) if more and "有效期" in more.group(0) else ""  # …施行。有效期3年。
+                return clause, (sentence + extra).strip()
+    return None
+
+
+_MANIFEST_FIELD = {MetaField.NUMBER: "number", MetaField.ISSUER: "issuer", MetaField.DATE: "date"}
+_TEMPLATES = {
+    MetaField.NUMBER: "本文件的文号为{value}［］。",
+    MetaField.ISSUER: "本文件由{value}发布［］。",
+    MetaField.DATE: "本文件的日期为{value}［］。",
+}
+OPENING_LINES_CLAUSES = 3
+
+
+def registered_value(document: ParsedDocument, field: MetaField) -> tuple[Clause, str, str, str] | None:
+    """A field the library registered for the document (文号, issuer, date), when the document's
+    opening says it too (2022年4月14日 国家市场监督管理总局令第56号公布): the citation must show it."""
+    name = _MANIFEST_FIELD.get(field)
+    value = getattr(document.meta, name) if name else ""
+    if not value:
+        return None
+    if field == MetaField.DATE:
+        year, month, day = (
+            (int(part) for part in value.split("-"))
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+            else (0, 0, 0)
+        )
+        if not year:
+            return None
+        value = f"{year}年{month}月{day}日"
+    for clause in document.clauses[:OPENING_LINES_CLAUSES]:
+        for line in clause.paragraphs:
+            if value in re.sub(r"\s", "", line):
+                return clause, value, line, _TEMPLATES[field]
     return None
 
 
@@ -64,7 +148,11 @@ def notice_value(notice: Clause, field: MetaField) -> tuple[str, str, str] | Non
         match = pattern.search(text)
         if match:
             line = next((ln for ln in lines if match.group(1)[:6] in ln), match.group(0))
-            template = "本文件的规划期为{value}［］。" if field == MetaField.PERIOD else "文件全称为《{value}》［］。"
+            template = (
+                "本文件的规划期为{value}［］。"
+                if field == MetaField.PERIOD
+                else "文件全称为《{value}》［］。"
+            )
             return match.group(1), line, template
     return None
 

@@ -140,7 +140,7 @@ class Answerer:
             return self._greeting(question)
         if intent.kind == Kind.METADATA and intent.meta_field is not None:
             ranked = self._ranked_documents(question, doc_ids)  # the document asked about first
-            found = answer_metadata(knowledge, question, intent.meta_field, doc_ids, ranked)
+            found = answer_metadata(knowledge, question, intent.meta_field, doc_ids, ranked, full)
             if found:
                 return found
         if intent.kind == Kind.PURPOSE:
