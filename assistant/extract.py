@@ -25,7 +25,8 @@ _DIGIT = re.compile(r"\d")
 # 三十日, 百分之十 (legal texts write amounts and terms this way).
 CHINESE_FIGURE = re.compile(
     r"(?:[零〇两二三四五六七八九十百千万亿][零〇一两二三四五六七八九十百千万亿]*|一[零〇一两二三四五六七八九十百千万亿]+)\s*"
-    r"(?:元|年|个月|月|日|天|时|小时|周岁|岁|个|项|家|所|座|条|类|场|批|倍|人|名|次|亩|平方米|公里|分)"
+    r"(?:元|年|个月|月|日|天|时|小时|分钟|周岁|岁|个|项|家|所|座|条|类|场|批|倍|人|名|次|户|套|间|张|台|辆|件|份"
+    r"|亩|公顷|平方米|平方公里|立方米|公里|千米|米|毫升|升|千克|公斤|克|吨|学时|课时|分)"
     r"|一\s*(?:元|年|个月|日|天|小时|周岁|倍|亩)"  # 一批, 一流, 一体 are not figures; 一年内 is
     r"|百分之[零一二两三四五六七八九十百]+"
 )
@@ -79,6 +80,8 @@ _WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
 _MEASURE_QUESTION = re.compile(r"几\s*(个|项|名|条|类|家|次|人|倍|天|年|月)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DURATION_QUESTION = re.compile(r"多长时间|多久|多少天|多少年|多少个月|多少小时|间隔多长|期限多长")
+_DURATION = re.compile(r"[\d一二两三四五六七八九十百半]+\s*(?:个)?(?:年|个月|月|周|日|天|小时|分钟|工作日)")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _NAMES = re.compile(r"《[^》]*》|〔\d{4}〕\d+号|（\d{4}\s*[—–-]\s*\d{4}\s*年）")
 
@@ -97,6 +100,8 @@ def answers_figure(question: str, text: str) -> bool:
         return True
     if not _WHEN_QUESTION.search(question):  # a date answers when, not how much
         text = _DATE.sub("", text)
+    if _DURATION_QUESTION.search(question):  # how long is answered by a span of time, not by 二百毫升
+        return bool(_DURATION.search(text))
     measure = _MEASURE_QUESTION.search(question)
     if measure:  # 几条 is answered by a count of 条, not by any number (a year, an amount)
         return bool(re.search(rf"[一二两三四五六七八九十百千万\d]+\s*{measure.group(1)}", text))

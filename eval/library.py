@@ -7,7 +7,8 @@ huzhou, realdocs and heldout corpora (with --metadata given, the manifest's titl
 issuer and date are passed as flags, as someone confirming them would; with read, only
 what the document says about itself). Then asks each suite's gold questions of the whole
 library, with no document named by the caller, and reports per suite:
-  right_document   answered (not abstained) and the first citation is in the gold document
+  right_document   answered (not abstained) and the first citation is in the gold document,
+                   also over the questions that name their document (title, short title, 文号, place)
   first_clause     ... and is an expected clause of it
   key_phrase       every key phrase in the answer
   abstention       unanswerable questions refused
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from assistant.answer import Answerer
 from assistant.ingest.corpus import MANIFEST_NAME
+from assistant.scope import documents_named
 from assistant.service import load_answerer
 from assistant.settings import PROJECT_ROOT, get_settings
 from eval.answers import ask_with_history
@@ -46,13 +48,30 @@ class SuiteScores:
     key_phrase: int = 0
     unanswerable: int = 0
     abstained: int = 0
+    named: int = 0  # answerable questions that name their document (title, short title, 文号, place)
+    named_right: int = 0
     wrong_document: list[str] = field(default_factory=list)
+
+    def add(self, other: SuiteScores) -> None:
+        for name in (
+            "answerable",
+            "right_document",
+            "first_clause",
+            "key_phrase",
+            "unanswerable",
+            "abstained",
+            "named",
+            "named_right",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def to_json(self) -> dict[str, object]:
         a, u = max(self.answerable, 1), max(self.unanswerable, 1)
         return {
             "answerable": self.answerable,
             "right_document": round(self.right_document / a, 3),
+            "named": self.named,
+            "right_document_when_named": round(self.named_right / max(self.named, 1), 3),
             "first_clause": round(self.first_clause / a, 3),
             "key_phrase": round(self.key_phrase / a, 3),
             "unanswerable": self.unanswerable,
@@ -81,7 +100,11 @@ def build_library(work: Path, metadata: str) -> Path:
                 for flag in ("title", "number", "issuer", "date"):
                     args += [f"--{flag}", str(entry.get(flag, ""))]
             done = subprocess.run(
-                [sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True, text=True, check=False
+                [sys.executable, "-m", "assistant.cli", *args],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             if done.returncode != 0:
                 raise SystemExit(f"docs add {entry['source']} failed: {done.stderr.strip()}")
@@ -104,6 +127,10 @@ def evaluate(answerer: Answerer, gold: list[GoldItem], meta: dict[str, list[bool
         right = first is not None and first.doc_id == item.doc_id
         keys = all(phrase in answer.answer for phrase in item.key_phrases)
         scores.right_document += right
+        scope = documents_named(item.question, answerer.knowledge.names)
+        if scope is not None and scope.doc_ids == {item.doc_id}:
+            scores.named += 1
+            scores.named_right += right
         scores.first_clause += right and first is not None and first.locator in item.expected_any
         scores.key_phrase += keys
         if not right:
@@ -115,7 +142,9 @@ def evaluate(answerer: Answerer, gold: list[GoldItem], meta: dict[str, list[bool
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "index" / "library-eval")
     parser.add_argument("--metadata", choices=["given", "read"], default="given")
     parser.add_argument("--json", action="store_true")
@@ -130,12 +159,7 @@ def main() -> None:
     for suite in CORPORA:
         scores = evaluate(answerer, load_gold(SUITES[suite].gold_file), meta)
         report[suite] = scores.to_json()
-        totals.answerable += scores.answerable
-        totals.right_document += scores.right_document
-        totals.first_clause += scores.first_clause
-        totals.key_phrase += scores.key_phrase
-        totals.unanswerable += scores.unanswerable
-        totals.abstained += scores.abstained
+        totals.add(scores)
     report["all"] = {k: v for k, v in totals.to_json().items() if k != "wrong_document"}
     report["metadata_per_document"] = {doc: f"{sum(ok)}/{len(ok)}" for doc, ok in sorted(meta.items())}
     if args.json:
@@ -145,7 +169,8 @@ def main() -> None:
         row = report[suite]
         assert isinstance(row, dict)
         print(
-            f"{suite:9} answerable {row['answerable']:3}  right document {row['right_document']:.3f}  "
+            f"{suite:9} answerable {row['answerable']:3}  right document {row['right_document']:.3f} "
+            f"(naming it: {row['right_document_when_named']:.3f} of {row['named']})  "
             f"first clause {row['first_clause']:.3f}  key phrase {row['key_phrase']:.3f}  "
             f"abstention {row['abstention']:.3f} ({row['unanswerable']})"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import Answerer
+from assistant.extract import answers_figure
 from assistant.followup import Turn
 from assistant.markers import marker, marker_text, markers_in
 from eval.answers import evaluate
@@ -132,3 +133,16 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
     assert rates["abstention_on_unanswerable"] >= 0.85, scores.failures
     assert rates["listing_complete"] == 1.0
     assert rates["chitchat_ok"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answers"),
+    [
+        ("一次可以献多少毫升？", "每次可以选择献二百毫升、三百毫升或者四百毫升血液", True),
+        ("两次献全血之间至少要间隔多长时间？", "每次可以选择献二百毫升、三百毫升或者四百毫升血液", False),
+        ("两次献全血之间至少要间隔多长时间？", "献全血的间隔期不少于六个月", True),
+        ("多久内拒不参加学习会被公告？", "满分教育通知书送达之日起三十日内", True),
+    ],
+)
+def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
+    assert answers_figure(question, text) is answers

@@ -70,3 +70,13 @@ def test_real_document_gold_floors(real_answerer: Answerer) -> None:
     rates = evaluate(real_answerer, load_gold(REAL.gold_file)).rates()
     assert rates["first_citation_expected"] >= FIRST_CITATION_FLOOR
     assert rates["key_phrase_in_answer"] >= KEY_PHRASE_FLOOR
+
+
+def test_a_metadata_question_naming_no_document_lists_each_document(real_answerer: Answerer) -> None:
+    answer = real_answerer.ask("这份文件的文号是什么？")
+    assert answer.answer.startswith(f"文件库中有{len(real_answerer.documents)}份文件，问题未指明是哪一份")
+    assert "国办发〔2018〕123号" in answer.answer and "国家市场监督管理总局令第56号" in answer.answer
+    assert len({c.doc_id for c in answer.citations}) == len(answer.citations) >= 3
+    assert all(c.document for c in answer.citations)  # several documents: each citation names its own
+    named = real_answerer.ask("明码标价和禁止价格欺诈规定的文号是什么？")
+    assert [c.doc_id for c in named.citations] == ["samr-price-marking-rule-2022"]

@@ -56,6 +56,36 @@ def answer_metadata(
     return None
 
 
+_LABELS = {
+    MetaField.NUMBER: "文号",
+    MetaField.DATE: "日期",
+    MetaField.ISSUER: "发文机关",
+    MetaField.RECIPIENTS: "主送",
+    MetaField.PERIOD: "规划期",
+    MetaField.TITLE: "全称",
+}
+
+
+def answer_metadata_each(knowledge: Knowledge, question: str, field: MetaField) -> Answer | None:
+    """A question about "the document" when the library holds several and none is named:
+    the field of every document that states it, each cited, rather than a guess at one."""
+    if field not in _LABELS:
+        return None
+    lines, citations = [], []
+    for document in knowledge.documents.values():
+        found = answer_metadata(knowledge, question, field, [document.meta.doc_id])
+        if found is None or not found.citations:
+            continue
+        value = re.sub(r"^本文件(的\S{2,4}为|由|主送)|印发$|发布$|^文件全称为", "", found.answer.split("［")[0]).strip("。")
+        citation = found.citations[0]
+        lines.append(f"《{document.meta.short_name}》：{value}{citation.marker}")
+        citations.append(citation)
+    if len(citations) < 2:
+        return None
+    text = f"文件库中有{len(knowledge.documents)}份文件，问题未指明是哪一份。各文件的{_LABELS[field]}：\n" + "\n".join(lines)
+    return make(question, text, Kind.METADATA, citations)
+
+
 def _answer_in_force(
     knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str], full_question: str
 ) -> Answer | None:

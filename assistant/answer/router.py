@@ -17,7 +17,7 @@ from assistant.answer import facts
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.leads import answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
-from assistant.answer.metadata import answer_metadata, answer_purpose
+from assistant.answer.metadata import answer_metadata, answer_metadata_each, answer_purpose
 from assistant.answer.structure import answer_structure, quotes_a_name
 from assistant.answer.targets import answer_concept, answer_targets
 from assistant.answer.types import Answer, Citation, Mode, make
@@ -139,6 +139,10 @@ class Answerer:
         if intent.kind == Kind.GREETING:
             return self._greeting(question)
         if intent.kind == Kind.METADATA and intent.meta_field is not None:
+            if doc_ids is None and len(self.documents) > 1:  # several documents, none named
+                each = answer_metadata_each(knowledge, question, intent.meta_field)
+                if each:
+                    return each
             ranked = self._ranked_documents(question, doc_ids)  # the document asked about first
             found = answer_metadata(knowledge, question, intent.meta_field, doc_ids, ranked, full)
             if found:
