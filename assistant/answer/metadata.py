@@ -130,11 +130,12 @@ _TEMPLATES = {
     MetaField.DATE: "本文件的日期为{value}［］。",
 }
 OPENING_LINES_CLAUSES = 3
+CLOSING_CLAUSES = 2  # the signature: issuer and date under the last clause
 
 
 def registered_value(document: ParsedDocument, field: MetaField) -> tuple[Clause, str, str, str] | None:
     """A field the library registered for the document (文号, issuer, date), when the document's
-    opening says it too (2022年4月14日 国家市场监督管理总局令第56号公布): the citation must show it."""
+    opening or signature says it too (2022年4月14日 国家市场监督管理总局令第56号公布): the citation must show it."""
     name = _MANIFEST_FIELD.get(field)
     value = getattr(document.meta, name) if name else ""
     if not value:
@@ -148,7 +149,7 @@ def registered_value(document: ParsedDocument, field: MetaField) -> tuple[Clause
         if not year:
             return None
         value = f"{year}年{month}月{day}日"
-    for clause in document.clauses[:OPENING_LINES_CLAUSES]:
+    for clause in (*document.clauses[:OPENING_LINES_CLAUSES], *document.clauses[-CLOSING_CLAUSES:]):
         for line in clause.paragraphs:
             if value in re.sub(r"\s", "", line):
                 return clause, value, line, _TEMPLATES[field]

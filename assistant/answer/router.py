@@ -36,6 +36,9 @@ _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
 _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
 
 
+TOPIC_HITS = 3
+
+
 class Answerer:
     """Answers questions from one loaded index; safe to share between threads."""
 
@@ -140,9 +143,11 @@ class Answerer:
             return self._greeting(question)
         if intent.kind == Kind.METADATA and intent.meta_field is not None:
             if doc_ids is None and len(self.documents) > 1:  # several documents, none named
-                each = answer_metadata_each(knowledge, question, intent.meta_field)
-                if each:
-                    return each
+                topic = self._topic_document(question)
+                found = topic and answer_metadata(knowledge, question, intent.meta_field, [topic], (), full)
+                found = found or answer_metadata_each(knowledge, question, intent.meta_field)
+                if found:
+                    return found
             ranked = self._ranked_documents(question, doc_ids)  # the document asked about first
             found = answer_metadata(knowledge, question, intent.meta_field, doc_ids, ranked, full)
             if found:
@@ -167,6 +172,15 @@ class Answerer:
         if found:
             return found
         return facts.answer_fact(knowledge, question, top_k, doc_ids)
+
+    def _topic_document(self, question: str) -> str | None:
+        """The one document a question is clearly about by its content (公租房常态分配的通告是谁发布的),
+        though it names none: the documents' clauses answer it and the best three share one document."""
+        hits, _, probability = facts.scored(self.knowledge, question, TOPIC_HITS, None)
+        documents = {hit.doc_id for hit in hits[:TOPIC_HITS]}
+        if probability < self.knowledge.abstention.threshold or len(documents) != 1:
+            return None
+        return documents.pop()
 
     def _ranked_documents(self, question: str, doc_ids: Collection[str] | None) -> list[str]:
         if doc_ids is not None and len(doc_ids) == 1 or len(self.documents) == 1:
