@@ -27,6 +27,7 @@ class MetaField(StrEnum):
     RECIPIENTS = "recipients"
     TITLE = "title"
     IN_FORCE = "in_force"  # 施行日期 / 有效期: stated in a closing clause of the policy
+    BASIS = "basis"  # the laws and rules a policy rests on: 根据《…》 in its opening
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ _ASKS_IN_FORCE = re.compile(
     r"(从|自|于)?(哪天|哪一天|何时|什么时候|什么时间|哪年|哪一年)(起|开始)?(施行|生效|实施|执行)"
     r"|(施行|生效|实施)(日期|时间)|(执行|实施|有效)期限|有效期|执行到(哪|什么)|(多长|多久|几年)(时间)?有效|(有效|施行)(多长|多久|几年)"
 )
+_ASKS_BASIS = re.compile(
+    r"(根据|依据|依照|按照)(哪些|哪个|哪部|什么)(法律|法规|规定|文件|政策|办法)?|(法律|政策|制定|法规)依据|上位法|依据是什么"
+)
 _LEAD = re.compile(r"牵头|负责|责任单位|主管")
 _WHO_LEADS = re.compile(
     r"(哪个|哪些|什么|哪家)(单位|部门|机构)|谁(牵头|负责|主管|来)|由谁|(牵头|责任|负责|主管)(单位|部门)"
@@ -87,6 +91,8 @@ def classify(question: str, lexicon: Lexicon) -> Intent:
         return Intent(Kind.GREETING)
     if _ASKS_IN_FORCE.search(text) and not lexicon.entities_in(text):
         return Intent(Kind.METADATA, meta_field=MetaField.IN_FORCE)
+    if _ASKS_BASIS.search(text):
+        return Intent(Kind.METADATA, meta_field=MetaField.BASIS)
     for meta_field, pattern in _META:
         if pattern.search(text) and not lexicon.entities_in(text) and not _IN_FORCE.search(text):
             return Intent(Kind.METADATA, meta_field=meta_field)

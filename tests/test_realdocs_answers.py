@@ -80,3 +80,9 @@ def test_a_metadata_question_naming_no_document_lists_each_document(real_answere
     assert all(c.document for c in answer.citations)  # several documents: each citation names its own
     named = real_answerer.ask("明码标价和禁止价格欺诈规定的文号是什么？")
     assert [c.doc_id for c in named.citations] == ["samr-price-marking-rule-2022"]
+
+
+def test_the_laws_a_policy_rests_on_come_from_its_opening(real_answerer: Answerer) -> None:
+    answer = real_answerer.ask("明码标价和禁止价格欺诈规定是根据什么法律制定的？")
+    assert answer.answer == "根据《中华人民共和国价格法》《价格违法行为行政处罚规定》等法律、行政法规［第一条］。"
+    assert answer.citations[0].doc_id == "samr-price-marking-rule-2022"

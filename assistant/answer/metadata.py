@@ -37,6 +37,8 @@ def answer_metadata(
 ) -> Answer | None:
     if field == MetaField.IN_FORCE:
         return _answer_in_force(knowledge, question, doc_ids, ranked, full_question)
+    if field == MetaField.BASIS:
+        return _answer_basis(knowledge, question, doc_ids, ranked, full_question)
     for document in knowledge.in_scope(doc_ids, ranked):  # the document asked about first
         notice = next((c for c in document.clauses if c.locator == NOTICE_LOCATOR), None)
         found = notice_value(notice, field) if notice is not None else None
@@ -84,6 +86,30 @@ def answer_metadata_each(knowledge: Knowledge, question: str, field: MetaField) 
         return None
     text = f"文件库中有{len(knowledge.documents)}份文件，问题未指明是哪一份。各文件的{_LABELS[field]}：\n" + "\n".join(lines)
     return make(question, text, Kind.METADATA, citations)
+
+
+# 根据《广州市公共租赁住房管理办法》（穗府办规〔2024〕13号）、《…》等规定 / 依据《中华人民共和国献血法》
+_BASIS = re.compile(r"(根据|依据|依照)(《[^》]{2,60}》(（[^）]{0,30}）)?[、和及以]*)+[^，。；]{0,12}")
+
+
+def _answer_basis(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str], full_question: str
+) -> Answer | None:
+    """The laws and rules a policy rests on, as its opening states them (根据《…》…制定), in the
+    document asked about (inside the attachment the question names)."""
+    scope = knowledge.in_scope(doc_ids, ranked)
+    if not scope:
+        return None
+    document = scope[0]
+    named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
+    inside = f"{named.locator}/" if named is not None else ""
+    opening = [c for c in document.clauses if c.locator.startswith(inside) and c.kind not in ("notice", "row")]
+    for clause in opening[:OPENING_CLAUSES]:
+        found = _BASIS.search(clause.text.replace("\n", ""))
+        if found:
+            text = with_marker(found.group(0).rstrip("，、"), clause.marker)
+            return make(question, text, Kind.METADATA, [cite(clause, 1.0, [found.group(0)])])
+    return None
 
 
 def _answer_in_force(
