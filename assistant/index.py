@@ -25,7 +25,7 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,6 +105,8 @@ class IndexManifest:
     chunks: int
     embedded: int
     parsed: int = 0  # documents parsed by this build; the rest came from the parse cache
+    # SHA-256 of every file of the build: bytes changed after the build are found at load
+    checksums: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -220,7 +222,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
     builds = settings.index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
-    _write(target, manifest, parsed, chunks, vectors, bm25, tokenizer)
+    manifest = _write(target, manifest, parsed, chunks, vectors, bm25, tokenizer)
     _swap_in(settings.index_dir, target)
     cache.save(keep=hashes)
     parse_cache.prune()
@@ -235,7 +237,8 @@ def _write(
     vectors: faiss.Index,
     bm25: bm25s.BM25,
     tokenizer: Tokenizer,
-) -> None:
+) -> IndexManifest:
+    """Write a build's files, then its manifest with their checksums (returned)."""
     (target / "documents.json").write_text(
         json.dumps([document_to_json(doc) for doc in parsed], ensure_ascii=False), encoding="utf-8"
     )
@@ -245,8 +248,19 @@ def _write(
     faiss.write_index(vectors, str(target / "vectors.faiss"))
     bm25.save(str(target / "bm25"), show_progress=False)
     (target / "terms.json").write_text(json.dumps(tokenizer.user_words, ensure_ascii=False), encoding="utf-8")
+    manifest = replace(manifest, checksums=file_checksums(target))
     # The manifest goes last: a folder without one is an unfinished build.
     (target / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+    return manifest
+
+
+def file_checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file of a build but its manifest, by path relative to the build."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != "manifest.json"
+    }
 
 
 def _swap_in(index_dir: Path, target: Path) -> None:
@@ -286,6 +300,15 @@ def load_index(index_dir: Path) -> PolicyIndex:
     """Load the current index, checking that its parts agree with each other."""
     manifest = read_manifest(index_dir)
     folder = index_dir / "current"
+    if manifest.checksums:
+        found = file_checksums(folder)
+        changed = sorted(name for name in manifest.checksums.keys() | found.keys()
+                         if manifest.checksums.get(name) != found.get(name))
+        if changed:
+            raise IndexCorruptError(
+                f"index at {folder} is damaged ({', '.join(changed)} changed since the build); "
+                "run `policyqa index` to rebuild"
+            )
     try:
         documents = tuple(
             document_from_json(doc)
@@ -306,9 +329,14 @@ def load_index(index_dir: Path) -> PolicyIndex:
         "vectors.faiss": vectors.ntotal,
         "bm25": int(bm25.scores["num_docs"]),
     }
-    if len(set(sizes.values())) != 1 or vectors.d != manifest.embedder.dimension:
+    if (
+        len(set(sizes.values())) != 1
+        or vectors.d != manifest.embedder.dimension
+        or len(documents) != manifest.documents
+    ):
         raise IndexCorruptError(
-            f"index at {folder} is inconsistent (chunk counts {sizes}, dimension {vectors.d}); "
+            f"index at {folder} is inconsistent (chunk counts {sizes}, dimension {vectors.d}, "
+            f"{len(documents)} of {manifest.documents} documents); "
             "run `policyqa index` to rebuild"
         )
     return PolicyIndex(manifest, documents, chunks, vectors, bm25, tokenizer)
@@ -324,4 +352,10 @@ def open_index(settings: Settings, embedder: Embedder, progress: bool = True) ->
             if reason:
                 log.warning("building the index: %s", reason)
                 _build(settings, embedder, progress)
-    return load_index(settings.index_dir)
+    try:
+        return load_index(settings.index_dir)
+    except IndexCorruptError as exc:  # the corpus is the source of truth: build the index again
+        log.warning("rebuilding a damaged index: %s", exc)
+        with exclusive(settings.index_dir / BUILD_LOCK, "an index build", wait=True):
+            _build(settings, embedder, progress)
+        return load_index(settings.index_dir)

@@ -9,6 +9,7 @@ the caller answers extractively instead.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,14 @@ class LLMUnavailable(PolicyQAError):
     """The LLM could not give a usable, cited answer this time."""
 
 
+class LLMUngrounded(LLMUnavailable):
+    """The LLM's reply states a figure that none of the clauses it cites contains."""
+
+
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
 @dataclass(frozen=True)
 class LLMReply:
     text: str
@@ -47,8 +56,12 @@ def build_prompt(question: str, clauses: Sequence[Clause]) -> str:
     return "条款：\n\n" + "\n\n".join(blocks) + f"\n\n问题：{question}"
 
 
+_MARKER = re.compile(r"［[^］]*］")
+
+
 def check_citations(text: str, clauses: Sequence[Clause]) -> LLMReply:
-    """Keep the markers that name a given clause; drop (and log) the others."""
+    """Keep the markers that name a given clause; drop (and log) the others. A reply whose
+    figures (digits) are not in the clauses it cites is refused, markup is removed."""
     known = {c.cite or marker_text(c.locator): c for c in clauses}
     cited: list[Clause] = []
     for found in markers_in(text):
@@ -60,6 +73,14 @@ def check_citations(text: str, clauses: Sequence[Clause]) -> LLMReply:
             cited.append(clause)
     if not cited:
         raise LLMUnavailable("the reply cites none of the retrieved clauses")
+    if _TAG.search(text):  # an answer is plain text: markup from the endpoint never reaches a client
+        log.warning("LLM reply carried markup, removed")
+        text = _TAG.sub("", text)
+    figures = set(_FIGURE.findall(_MARKER.sub("", text)))
+    stated = " ".join(f"{c.label} {c.text}" for c in cited)
+    unsupported = sorted(f for f in figures if f not in stated)
+    if unsupported:
+        raise LLMUngrounded(f"the reply states figures its cited clauses do not: {', '.join(unsupported)}")
     return LLMReply(text.strip(), tuple(cited))
 
 

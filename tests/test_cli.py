@@ -92,12 +92,22 @@ def test_index_shows_progress(cli_env: dict[str, str]) -> None:
 
 def test_corrupt_index_is_one_line_error_not_traceback(cli_env: dict[str, str]) -> None:
     assert run(["index", "--quiet"], cli_env).returncode == 0
-    (Path(cli_env["POLICYQA_INDEX_DIR"]) / "current" / "vectors.faiss").write_bytes(b"garbage")
+    current = Path(cli_env["POLICYQA_INDEX_DIR"]) / "current"
+    (current / "manifest.json").write_text("{", encoding="utf-8")
     result = run(["search", "人才公寓"], cli_env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("policyqa: error: index at")
+    assert result.stderr.startswith("policyqa: error: unreadable manifest")
     assert "policyqa index" in result.stderr
+
+
+def test_damaged_index_files_are_found_and_rebuilt(cli_env: dict[str, str]) -> None:
+    assert run(["index", "--quiet"], cli_env).returncode == 0
+    (Path(cli_env["POLICYQA_INDEX_DIR"]) / "current" / "vectors.faiss").write_bytes(b"garbage")
+    result = run(["search", "人才公寓", "--json"], cli_env)
+    assert result.returncode == 0, result.stderr
+    assert "rebuilding a damaged index" in result.stderr and "vectors.faiss changed since the build" in result.stderr
+    assert json.loads(result.stdout)["hits"]
 
 
 @pytest.mark.parametrize(

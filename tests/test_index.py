@@ -70,19 +70,34 @@ def test_missing_index_is_built_on_open(private_settings: Settings, embedder) ->
     assert index.documents[0].meta.doc_id == DOC_ID
 
 
+def same_size_noise(path: Path) -> None:
+    """Random bytes of the file's own size after its header: it still loads, and answers wrongly."""
+    data = path.read_bytes()
+    path.write_bytes(data[:64] + np.random.default_rng(0).bytes(len(data) - 64))
+
+
+def test_a_damaged_index_is_rebuilt_from_the_corpus_on_open(private_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    build_index(private_settings, embedder, progress=False)
+    same_size_noise((private_settings.index_dir / "current" / "vectors.faiss").resolve())
+    index = open_index(private_settings, embedder, progress=False)
+    assert index.vectors.ntotal == index.manifest.chunks and load_index(private_settings.index_dir).manifest.checksums
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
         (lambda d: (d / "vectors.faiss").write_bytes(b"not faiss"), "damaged"),
         (lambda d: (d / "manifest.json").write_text("{", encoding="utf-8"), "unreadable manifest"),
-        (lambda d: (d / "chunks.jsonl").write_text("", encoding="utf-8"), "inconsistent"),
+        (lambda d: (d / "chunks.jsonl").write_text("", encoding="utf-8"), "chunks.jsonl changed since the build"),
         (lambda d: (d / "documents.json").unlink(), "damaged"),
+        (lambda d: (d / "documents.json").write_text("[]", encoding="utf-8"), "documents.json changed"),
+        (lambda d: same_size_noise(d / "vectors.faiss"), "vectors.faiss changed since the build"),
         (
             lambda d: (d / "manifest.json").write_text(json.dumps({"format_version": 99}), encoding="utf-8"),
             "format 99",
         ),
     ],
-    ids=["faiss", "manifest", "chunks", "documents", "format"],
+    ids=["faiss", "manifest", "chunks", "documents", "no-documents", "faiss-noise", "format"],
 )
 def test_corrupt_index_gives_a_clear_error(private_settings: Settings, embedder, damage, message) -> None:  # type: ignore[no-untyped-def]
     build_index(private_settings, embedder, progress=False)

@@ -217,6 +217,8 @@ def fake_llm() -> FastAPI:
         content = {
             "cites": "根据条款，统筹安排建设100万平方米人才公寓［二（三）3］，另见［九（九）9］。",
             "silent": "人才公寓建设100万平方米。",
+            "inflates": "人才公寓建设1000万平方米［二（三）3］。",
+            "markup": "<script>alert(1)</script>统筹安排建设100万平方米人才公寓<img src=x onerror=alert(1)>［二（三）3］。",
         }.get(model, "x［二（三）3］")
         assert "［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市" in prompt
         return {
@@ -263,6 +265,17 @@ def test_llm_failure_falls_back_to_extractive(
     assert answer.mode == "extractive"
     assert "摘录模式" in (answer.notice or "")
     assert "100万平方米" in answer.answer
+
+
+def test_an_llm_figure_its_clause_does_not_state_is_refused(answerer: Answerer, llm_url: str) -> None:
+    answer = llm_answerer(answerer, llm_url, "inflates").ask("人才公寓计划建设多少平方米？", mode="llm")
+    assert answer.mode == "extractive" and "1000万" not in answer.answer and "100万平方米" in answer.answer
+    assert "数字" in (answer.notice or "")
+
+
+def test_llm_markup_never_reaches_the_answer(answerer: Answerer, llm_url: str) -> None:
+    answer = llm_answerer(answerer, llm_url, "markup").ask("人才公寓计划建设多少平方米？", mode="llm")
+    assert answer.mode == "llm" and answer.answer == "统筹安排建设100万平方米人才公寓［二（三）3］。"
 
 
 def test_slow_llm_does_not_block_the_event_loop(

@@ -12,7 +12,7 @@ from dataclasses import replace
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.types import Answer, cite
 from assistant.followup import Turn
-from assistant.llm import LLMAnswerer, LLMUnavailable
+from assistant.llm import LLMAnswerer, LLMUnavailable, LLMUngrounded
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,9 @@ def with_llm(
     clauses = [knowledge.clause(h.doc_id, h.locator) for h in hits]
     try:
         reply = llm.answer(extractive.standalone_question, history, clauses)
+    except LLMUngrounded as exc:
+        log.warning("LLM reply not grounded, answering extractively: %s", exc)
+        return replace(extractive, notice="大模型的回答含有所引条款中没有的数字，已改用摘录模式回答。")
     except LLMUnavailable as exc:
         log.warning("LLM call failed, answering extractively: %s", exc)
         return replace(extractive, notice="大模型暂时不可用，已改用摘录模式回答。")
