@@ -91,7 +91,7 @@ def classify(question: str, lexicon: Lexicon) -> Intent:
         return Intent(Kind.GREETING)
     if _ASKS_IN_FORCE.search(text) and not lexicon.entities_in(text):
         return Intent(Kind.METADATA, meta_field=MetaField.IN_FORCE)
-    if _ASKS_BASIS.search(text):
+    if _ASKS_BASIS.search(text) and not _PURPOSE.search(text):  # 为了什么、依据什么: the purpose sentence says both
         return Intent(Kind.METADATA, meta_field=MetaField.BASIS)
     for meta_field, pattern in _META:
         if pattern.search(text) and not lexicon.entities_in(text) and not _IN_FORCE.search(text):
