@@ -32,6 +32,13 @@ FIELD_NAMES = {
     "messages": "messages",
     "knowledge_id": "knowledge_id",
     "retrieval_setting": "retrieval_setting",
+    "file": "文件",
+    "doc_id": "文档编号",
+    "title": "标题",
+    "short_title": "简称",
+    "number": "文号",
+    "issuer": "发文机关",
+    "date": "日期",
 }
 
 

@@ -21,6 +21,10 @@ _PRONOUN = re.compile(
     r"(这一事项|这个事项|该事项|这项工作|这个项目|该项目|这一项|这项|此项|上述事项|它们|它|其|这个|该)"
 )
 _MAX_FOLLOW_UP = 24
+# A rewrite never yields more than a question may hold, and only recent turns are read:
+# a long earlier turn must not turn a short follow-up into seconds of embedding.
+MAX_QUESTION_CHARS = 1000
+RECENT_TURNS = 20
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,13 @@ def standalone_question(
     """
     previous: str | None = None
     subject: str | None = None
-    for turn in history:
+    for turn in list(history)[-RECENT_TURNS:]:
         if turn.role == "user":
             previous = _resolve_one(turn.content, previous, subject, lexicon)
+            if len(previous) > MAX_QUESTION_CHARS:
+                previous = None  # not a question a follow-up can be read against
             subject = None
         else:
-            subject = subject_of_answer(turn.content)
-    return _resolve_one(question, previous, subject, lexicon)
+            subject = subject_of_answer(turn.content[:MAX_QUESTION_CHARS * 4])
+    resolved = _resolve_one(question, previous, subject, lexicon)
+    return resolved if len(resolved) <= MAX_QUESTION_CHARS else question.strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from assistant.answer import Answerer
@@ -81,6 +83,17 @@ def test_follow_up_with_ellipsis(answerer: Answerer) -> None:
     answer = answerer.ask("那长兴县呢？", history)
     assert answer.standalone_question == "长兴县的发展定位是什么？"
     assert answer.answer.startswith("长兴县")
+
+
+def test_a_long_earlier_turn_cannot_make_a_follow_up_slow(answerer: Answerer) -> None:
+    long_turn = "德清县的发展定位是什么？" + "请详细说明。" * 1500  # 9,000 characters
+    history = [Turn("user", long_turn), Turn("assistant", "见上。" * 5000)]
+    started = time.perf_counter()
+    answer = answerer.ask("那长兴县呢？", history)
+    assert answer.standalone_question == "那长兴县呢？"
+    assert time.perf_counter() - started < 2.0  # was 6 s: the whole turn was embedded
+    many = [Turn("user", "德清县的发展定位是什么？"), Turn("assistant", "……")] * 200
+    assert answerer.ask("那长兴县呢？", many).standalone_question == "长兴县的发展定位是什么？"
 
 
 def test_follow_up_with_pronoun(answerer: Answerer) -> None:
