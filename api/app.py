@@ -12,14 +12,17 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import admin, dify, fit, openai_compat, routes
-from api.errors import BodySizeLimit, install_error_handlers
+from api.errors import AccessLog, BodySizeLimit, install_error_handlers
 from api.state import ServiceState
 from assistant import __version__
 from assistant.answer import Answerer
 from assistant.settings import Settings, get_settings
 
 MAX_BODY_BYTES = 64 * 1024
-UPLOAD_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and form fields around an uploaded file
+UPLOAD_OVERHEAD_BYTES = 64 * 1024
+# chat front-ends send tool definitions (~25 KB) and whole histories with every request;
+# only the newest turns reach the answerer, so the bytes received do not bound the work
+CHAT_BODY_BYTES = 2 * 1024 * 1024  # multipart boundaries and form fields around an uploaded file
 STATIC_DIR = Path(__file__).with_name("static")
 
 
@@ -53,7 +56,8 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
         return FileResponse(STATIC_DIR / "index.html")
 
     upload_bytes = admin.max_upload_bytes(state) + UPLOAD_OVERHEAD_BYTES
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, larger={"/admin/documents": upload_bytes})
+    larger = {"/admin/documents": upload_bytes, "/v1/chat/completions": CHAT_BODY_BYTES}
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, larger=larger)
     origins = [o.strip() for o in state.settings.cors_origins.split(",") if o.strip()]
     if origins:  # browser clients on other origins; none configured: same origin only
         app.add_middleware(
@@ -64,4 +68,5 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )
+    app.add_middleware(AccessLog)  # outermost: sees every status, 413 and CORS included
     return app

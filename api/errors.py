@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from assistant.errors import PolicyQAError, UnknownLocatorError
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("policyqa.access")
 
 FIELD_NAMES = {
     "question": "问题",
@@ -50,8 +53,13 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+def error_response(status: int, code: str, message: str, request: Request | None = None) -> JSONResponse:
+    """Our error shape; on /v1/* also OpenAI's (type and param beside code and message)."""
+    error: dict[str, object] = {"code": code, "message": message}
+    if request is not None and request.url.path.startswith("/v1/"):
+        kind = {401: "authentication_error", 404: "not_found_error"}.get(status, "invalid_request_error")
+        error |= {"type": "server_error" if status >= 500 else kind, "param": None}
+    return JSONResponse({"error": error}, status_code=status)
 
 
 def _field(loc: Sequence[Any]) -> str:
@@ -93,17 +101,19 @@ def chinese_validation_message(errors: Sequence[dict[str, Any]]) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, request)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, "invalid_request", chinese_validation_message(exc.errors()))
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "invalid_request", chinese_validation_message(exc.errors()), request)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {404: "未找到请求的地址", 405: "不支持该请求方法"}
-        return error_response(exc.status_code, "http_error", messages.get(exc.status_code, "请求无法处理"))
+        return error_response(
+            exc.status_code, "http_error", messages.get(exc.status_code, "请求无法处理"), request
+        )
 
     @app.exception_handler(UnknownLocatorError)
     async def unknown_locator(_: Request, exc: UnknownLocatorError) -> JSONResponse:
@@ -113,6 +123,43 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(_: Request, exc: PolicyQAError) -> JSONResponse:
         log.error("request failed: %s", exc)
         return error_response(503, "unavailable", "服务暂时不可用，请稍后再试")
+
+
+class AccessLog:
+    """One line per request for operators: request id, method, route, status, latency.
+
+    The question text is never logged. The id is returned as X-Request-ID.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex[:12]
+        started = time.perf_counter()
+        status = 500
+
+        async def tagged(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tagged)
+        finally:
+            access_log.info(
+                "%s %s %s %d %.1fms",
+                request_id,
+                scope.get("method", ""),
+                scope.get("path", ""),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
 
 
 class BodySizeLimit:

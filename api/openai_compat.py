@@ -18,6 +18,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.client_tasks import is_task_prompt, task_reply
 from api.errors import ApiError
 from api.schemas import CitationOut, ErrorResponse
 from api.state import AnswererDep, ServiceState, StateDep
@@ -28,6 +29,7 @@ router = APIRouter(tags=["OpenAI 兼容"])
 MODEL_ID = "policyqa"
 DOCUMENT_MODEL_PREFIX = f"{MODEL_ID}/"  # policyqa/<doc_id>: answers from that document only
 STREAM_PIECE_CHARS = 24
+RECENT_MESSAGES = 41  # the question and the 20 exchanges before it
 
 
 class ChatMessage(BaseModel):
@@ -41,8 +43,11 @@ class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     model: str = MODEL_ID
-    messages: list[ChatMessage] = Field(min_length=1, max_length=60)
+    # long chats are fine: only the newest turns reach the answerer (assistant.followup)
+    messages: list[ChatMessage] = Field(min_length=1, max_length=10_000)
     stream: bool = False
+    n: int = Field(default=1, ge=1, le=8)
+    stream_options: dict[str, Any] | None = None
 
 
 def check_bearer(state: ServiceState, authorization: str | None) -> None:
@@ -67,9 +72,13 @@ def conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
     question = turns[-1][1]
     if not question:
         raise ApiError(422, "invalid_request", "问题不能为空")
-    if len(question) > 1000:
+    if len(question) > 1000 and not is_task_prompt(question):
         raise ApiError(422, "invalid_request", "问题过长，最多 1000 个字符")
-    history = [Turn("user" if role == "user" else "assistant", text) for role, text in turns[:-1] if text]
+    history = [
+        Turn("user" if role == "user" else "assistant", text)
+        for role, text in turns[-RECENT_MESSAGES:-1]
+        if text
+    ]
     return question, history
 
 
@@ -77,7 +86,9 @@ def content_with_references(answer: Answer) -> str:
     """The answer followed by the clauses it cites (abstentions already list them)."""
     if answer.abstained or not answer.citations:
         return answer.answer
-    lines = [f"{c.marker} {c.label}" + (f"（《{c.document}》）" if c.document else "") for c in answer.citations]
+    lines = [
+        f"{c.marker} {c.label}" + (f"（《{c.document}》）" if c.document else "") for c in answer.citations
+    ]
     return answer.answer + "\n\n参考条款：\n" + "\n".join(lines)
 
 
@@ -99,12 +110,38 @@ def _chunk(
     return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
 
-def _stream(answer: Answer, completion_id: str, created: int, model: str) -> Iterator[str]:
-    content = content_with_references(answer)
+def _usage(question: str, content: str) -> dict[str, int]:
+    return {
+        "prompt_tokens": len(question),
+        "completion_tokens": len(content),
+        "total_tokens": len(question) + len(content),
+    }
+
+
+def _stream(
+    content: str,
+    references: list[dict[str, Any]],
+    completion_id: str,
+    created: int,
+    model: str,
+    usage: dict[str, int] | None,
+) -> Iterator[str]:
     yield _chunk(completion_id, created, model, {"role": "assistant", "content": ""}, None)
     for start in range(0, len(content), STREAM_PIECE_CHARS):
-        yield _chunk(completion_id, created, model, {"content": content[start : start + STREAM_PIECE_CHARS]}, None)
-    yield _chunk(completion_id, created, model, {}, "stop", references=_references(answer))
+        yield _chunk(
+            completion_id, created, model, {"content": content[start : start + STREAM_PIECE_CHARS]}, None
+        )
+    yield _chunk(completion_id, created, model, {}, "stop", references=references)
+    if usage is not None:  # stream_options.include_usage: one more chunk, no choices
+        body = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [],
+            "usage": usage,
+        }
+        yield f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
     yield "data: [DONE]\n\n"
 
 
@@ -120,29 +157,32 @@ def chat_completions(
     question, history = conversation(request.messages)
     doc_id = document_of_model(request.model)
     if doc_id is not None and doc_id not in answerer.documents:
-        raise ApiError(404, "model_not_found", f"没有名为 {request.model} 的模型（文档 {doc_id} 不在文件库中）")
-    answer = answerer.ask(question, history, doc_ids=None if doc_id is None else [doc_id])
+        raise ApiError(
+            404, "model_not_found", f"没有名为 {request.model} 的模型（文档 {doc_id} 不在文件库中）"
+        )
+    if is_task_prompt(question):  # the front-end's own title / tags / follow-up prompt
+        content, references = task_reply(question), []
+    else:
+        answer = answerer.ask(question, history, doc_ids=None if doc_id is None else [doc_id])
+        content, references = content_with_references(answer), _references(answer)
     model = request.model if doc_id is not None else MODEL_ID
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
+    usage = _usage(question, content)
     if request.stream:
-        return StreamingResponse(_stream(answer, completion_id, created, model), media_type="text/event-stream")
-    content = content_with_references(answer)
+        wants_usage = bool((request.stream_options or {}).get("include_usage"))
+        events = _stream(content, references, completion_id, created, model, usage if wants_usage else None)
+        return StreamingResponse(events, media_type="text/event-stream")
+    message = {"role": "assistant", "content": content}
     return JSONResponse(
         {
             "id": completion_id,
             "object": "chat.completion",
             "created": created,
             "model": model,
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-            ],
-            "usage": {
-                "prompt_tokens": len(question),
-                "completion_tokens": len(content),
-                "total_tokens": len(question) + len(content),
-            },
-            "references": _references(answer),
+            "choices": [{"index": i, "message": message, "finish_reason": "stop"} for i in range(request.n)],
+            "usage": usage,
+            "references": references,
         }
     )
 
@@ -178,7 +218,9 @@ def models(state: StateDep, authorization: Annotated[str | None, Header()] = Non
 @router.get(
     "/v1/models/{model_id:path}", responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 )
-def model(model_id: str, state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def model(
+    model_id: str, state: StateDep, authorization: Annotated[str | None, Header()] = None
+) -> dict[str, Any]:
     """一个模型的信息（clients check the model they are configured with）。"""
     check_bearer(state, authorization)
     for entry in model_list(state):

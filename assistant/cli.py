@@ -171,6 +171,7 @@ def serve(host: str, port: int) -> None:
     from api.app import create_app
 
     settings = _settings()
+    logging.getLogger("policyqa.access").setLevel(logging.INFO)  # one line per request, 4xx included
     click.echo(f"policyqa: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -127,6 +128,73 @@ def test_dify_threshold_and_all_documents(base_url: str) -> None:
 def test_a_wrong_dify_key_is_refused_before_the_body_is_read(base_url: str) -> None:
     response = httpx.post(f"{base_url}/retrieval", content=b"", headers={"Authorization": "Bearer wrong"}, timeout=30)
     assert response.status_code == 403 and response.json()["error_code"] == 1002
+
+
+# What chat front-ends send (shapes recorded from Open WebUI: tool definitions with every
+# request, its own "### Task:" prompts, long chats).
+TOOLS = [
+    {"type": "function", "function": {"name": f"tool_{i}", "description": "说明" * 200, "parameters": {}}}
+    for i in range(20)
+]  # about 25 KB, as Open WebUI sends
+TITLE_PROMPT = (
+    "### Task:\nGenerate a concise, 3-5 word title with an emoji summarizing the chat history.\n"
+    "### Guidelines:\n" + "- Keep it short.\n" * 80 + "### Output:\nJSON format: { \"title\": \"your concise title here\" }\n"
+    "### Chat History:\n<chat_history>\nUSER: 人才公寓计划建设多少平方米？\nASSISTANT: 统筹安排建设100万平方米人才公寓。\n</chat_history>"
+)
+TAGS_PROMPT = TITLE_PROMPT.replace("title with an emoji", "set of 1-3 broad tags").replace('"title"', '"tags"')
+
+
+def test_a_long_chat_with_tool_definitions_keeps_working(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
+    turns: list[Any] = []
+    for _ in range(50):  # 100 earlier messages: beyond the old 60-message cap
+        turns += [{"role": "user", "content": "德清县的发展定位是什么？"}, {"role": "assistant", "content": "……"}]
+    reply = client.chat.completions.create(
+        model="policyqa", messages=[*turns, {"role": "user", "content": "那长兴县呢？"}], tools=TOOLS
+    )
+    assert (reply.choices[0].message.content or "").startswith("长兴县")
+
+
+def test_front_end_task_prompts_get_the_json_they_ask_for(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
+    assert len(TITLE_PROMPT) > 1000
+    title = client.chat.completions.create(model="policyqa", messages=[{"role": "user", "content": TITLE_PROMPT}])
+    assert json.loads(title.choices[0].message.content or "") == {"title": "人才公寓计划建设多少平方米"}
+    tags = client.chat.completions.create(model="policyqa", messages=[{"role": "user", "content": TAGS_PROMPT}])
+    assert json.loads(tags.choices[0].message.content or "")["tags"]
+
+
+def test_openai_errors_usage_and_n(base_url: str) -> None:
+    client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
+    with pytest.raises(openai.UnprocessableEntityError) as caught:
+        client.chat.completions.create(model="policyqa", messages=[{"role": "user", "content": "问" * 1001}])
+    assert caught.value.body["type"] == "invalid_request_error" and "过长" in caught.value.body["message"]  # type: ignore[index]
+    with pytest.raises(openai.AuthenticationError):
+        openai.OpenAI(base_url=f"{base_url}/v1", api_key="wrong").models.list()
+    stream = client.chat.completions.create(
+        model="policyqa",
+        messages=[{"role": "user", "content": "人才公寓计划建设多少平方米？"}],
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = list(stream)
+    assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0 and not chunks[-1].choices
+    two = client.chat.completions.create(
+        model="policyqa", messages=[{"role": "user", "content": "人才公寓计划建设多少平方米？"}], n=2
+    )
+    assert [c.index for c in two.choices] == [0, 1]
+
+
+def test_every_request_is_logged_for_operators_without_its_text(
+    base_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="policyqa.access"):
+        ok = httpx.post(f"{base_url}/api/ask", json={"question": "人才公寓计划建设多少平方米？"}, timeout=30)
+        bad = httpx.post(f"{base_url}/api/ask", json={"question": ""}, timeout=30)
+    lines = [r.getMessage() for r in caplog.records if r.name == "policyqa.access"]
+    assert any(ok.headers["x-request-id"] in line and "POST /api/ask 200" in line for line in lines)
+    assert any(bad.headers["x-request-id"] in line and "POST /api/ask 422" in line for line in lines)
+    assert not any("人才公寓" in line for line in lines)
 
 
 def test_a_client_can_look_up_the_model_it_is_configured_with(base_url: str) -> None:
