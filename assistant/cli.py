@@ -70,7 +70,9 @@ def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: boo
     if not hits:
         click.echo("no matching clause")
     for rank, hit in enumerate(hits, start=1):
-        click.echo(f"{rank}. [{hit.locator}] {hit.label}  (relevance {hit.relevance or 0:.2f}, score {hit.score:.4f})")
+        click.echo(
+            f"{rank}. [{hit.locator}] {hit.label}  (relevance {hit.relevance or 0:.2f}, score {hit.score:.4f})"
+        )
         if hit.lead_unit:
             click.echo(f"   牵头单位：{hit.lead_unit}")
         click.echo(f"   {hit.best_chunk[:120]}{'…' if len(hit.best_chunk) > 120 else ''}")
@@ -115,12 +117,20 @@ def ask(question: str, mode: str, doc_ids: tuple[str, ...], as_json: bool) -> No
 @click.option("--district", default="", help="区县, if not in the profile text.")
 @click.option("--industry", default="", help="产业, if not in the profile text.")
 @click.option("--top-k", type=click.IntRange(1, 50), default=10, show_default=True)
-@click.option("--doc-id", "doc_ids", multiple=True, help="Only match these documents (repeatable; default all).")
+@click.option(
+    "--doc-id", "doc_ids", multiple=True, help="Only match these documents (repeatable; default all)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the /api/fit JSON.")
 @click.option("--markdown", is_flag=True, help="Print a Markdown report.")
 @_reports_errors
 def fit(
-    profile: str, district: str, industry: str, top_k: int, doc_ids: tuple[str, ...], as_json: bool, markdown: bool
+    profile: str,
+    district: str,
+    industry: str,
+    top_k: int,
+    doc_ids: tuple[str, ...],
+    as_json: bool,
+    markdown: bool,
 ) -> None:
     """Which clauses of the corpus concern an enterprise described by PROFILE, and who leads them."""
     from assistant.fit_report import fit_to_json, fit_to_markdown, grouped
@@ -174,6 +184,27 @@ def serve(host: str, port: int) -> None:
     logging.getLogger("policyqa.access").setLevel(logging.INFO)  # one line per request, 4xx included
     click.echo(f"policyqa: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.option(
+    "--http",
+    "port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Serve streamable HTTP on 127.0.0.1:PORT/mcp instead of stdio.",
+)
+@_reports_errors
+def mcp(port: int | None) -> None:
+    """Serve policyqa's tools to MCP clients (stdio by default; needs the mcp extra)."""
+    from api.mcp import build_server
+
+    server = build_server(_settings())
+    if port is None:
+        server.run("stdio")
+    else:
+        click.echo(f"policyqa: MCP over streamable HTTP on http://127.0.0.1:{port}/mcp", err=True)
+        server.run("streamable-http", host="127.0.0.1", port=port)
 
 
 @main.command()
