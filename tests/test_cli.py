@@ -87,7 +87,7 @@ def test_index_shows_progress(cli_env: dict[str, str]) -> None:
     result = run(["index"], env)
     assert result.returncode == 0, result.stderr
     assert "embedding" in result.stderr and "chunk" in result.stderr
-    assert result.stdout.startswith("indexed 1 document(s): 75 clauses")
+    assert result.stdout.startswith("indexed 1 document(s) (1 parsed, the rest unchanged): 75 clauses")
 
 
 def test_corrupt_index_is_one_line_error_not_traceback(cli_env: dict[str, str]) -> None:
