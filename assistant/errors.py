@@ -52,3 +52,7 @@ class DuplicateDocumentError(LibraryError):
 
 class DocumentTooLargeError(LibraryError):
     """The file is over the upload size limit."""
+
+
+class UnknownDocumentError(PolicyQAError):
+    """A document id that is not in the library."""

@@ -20,10 +20,12 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.embed import Embedder
+from assistant.errors import UnknownDocumentError
 from assistant.expand import NO_EXPANSION, Expander
 from assistant.index import PolicyIndex
 from assistant.ingest.document import Clause
 from assistant.markers import bracket, marker
+from assistant.settings import Settings
 
 Fusion = Literal["rrf", "weighted"]
 # How far down each ranking fusion looks; the corpus is small, larger ones are cut here.
@@ -197,17 +199,59 @@ class Searcher:
 
 
 class PolicyRetriever(BaseRetriever):
-    """The searcher as a LangChain retriever: one Document per clause."""
+    """The searcher as a LangChain retriever: one Document per clause, best first.
+
+        from assistant import PolicyRetriever
+        retriever = PolicyRetriever.from_settings(top_k=5, doc_ids=["huzhou-jinxiyi-2024"])
+        retriever.invoke("人才公寓建设多少平方米")
+
+    Each Document has `id` "<doc_id>/<locator>", the clause text as `page_content` and in
+    `metadata`: doc_id, document_title, locator, marker (［二（三）3］, for citing), label,
+    breadcrumb, best_chunk, lead_unit, kind, score and relevance.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     searcher: Searcher
     top_k: int = 5
+    doc_ids: list[str] | None = None  # None: every document
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings | None = None, top_k: int = 5, doc_ids: list[str] | None = None
+    ) -> PolicyRetriever:
+        """A retriever over the configured index (POLICYQA_* settings), built if missing or stale."""
+        from assistant.embed import load_embedder
+        from assistant.expand import NO_EXPANSION, Expander
+        from assistant.index import open_index
+        from assistant.settings import get_settings
+
+        settings = settings or get_settings()
+        embedder = load_embedder(settings)
+        index = open_index(settings, embedder, progress=False)
+        expander = Expander.for_corpus(settings.corpus_dir) if settings.expand_queries else NO_EXPANSION
+        searcher = Searcher(index, embedder, settings.fusion, settings.rrf_k, settings.dense_weight, expander)
+        known = {doc.meta.doc_id for doc in index.documents}
+        unknown = [d for d in doc_ids or () if d not in known]
+        if unknown:
+            raise UnknownDocumentError(
+                f"unknown document id(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            )
+        return cls(searcher=searcher, top_k=top_k, doc_ids=doc_ids)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
+        titles = {doc.meta.doc_id: doc.meta.title for doc in self.searcher.index.documents}
         return [
-            Document(page_content=hit.text, metadata={k: v for k, v in hit.to_json().items() if k != "text"})
-            for hit in self.searcher.search(query, self.top_k)
+            Document(
+                id=f"{hit.doc_id}/{hit.locator}",
+                page_content=hit.text,
+                metadata={
+                    **{k: v for k, v in hit.to_json().items() if k != "text"},
+                    "marker": hit.marker,
+                    "document_title": titles.get(hit.doc_id, ""),
+                },
+            )
+            for hit in self.searcher.search(query, self.top_k, self.doc_ids)
         ]

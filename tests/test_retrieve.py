@@ -6,7 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.documents import Document
 
+from assistant.errors import UnknownDocumentError
+from assistant.index import PolicyIndex
 from assistant.retrieve import PolicyRetriever, Searcher, rrf_fuse, weighted_fuse
+from assistant.settings import Settings
 from eval.gold import load_gold
 from eval.retrieval import score
 
@@ -108,3 +111,21 @@ def test_weighted_fusion_stays_in_unit_range(
     fused = weighted_fuse(dense, sparse, weight)
     assert fused.keys() == dense.keys() | sparse.keys()
     assert all(-1e-9 <= value <= 1 + 1e-9 for value in fused.values())
+
+
+def test_the_retriever_is_a_documented_entry_point_with_citable_documents(
+    index_settings: Settings, built_index: PolicyIndex
+) -> None:
+    from langchain_core.runnables import RunnableLambda
+
+    import assistant
+
+    retriever = assistant.PolicyRetriever.from_settings(index_settings, top_k=3, doc_ids=[DOC_ID])
+    chain = retriever | RunnableLambda(lambda docs: "\n".join(f"{d.page_content}{d.metadata['marker']}" for d in docs))
+    context = chain.invoke("人才公寓建设多少平方米")
+    assert "100万平方米人才公寓" in context and "［二（三）3］" in context
+    first = retriever.invoke("人才公寓建设多少平方米")[0]
+    assert first.id == f"{DOC_ID}/二/三/3"
+    assert first.metadata["document_title"].startswith("湖州市打造虹桥国际开放枢纽金西翼行动计划")
+    with pytest.raises(UnknownDocumentError, match="nope"):
+        assistant.PolicyRetriever.from_settings(index_settings, doc_ids=["nope"])
