@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
 
+from api.keys import ApiKeyDep
 from api.routes import check_doc_ids
 from api.schemas import ErrorResponse
 from api.state import FitDep
@@ -35,6 +36,7 @@ class FitRequest(BaseModel):
 
 @router.post(
     "/api/fit",
+    dependencies=[ApiKeyDep],
     responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
 )
 def fit(request: FitRequest, matcher: FitDep) -> Any:

@@ -7,7 +7,6 @@ clients that only show `content`; they are also given as a `references` field.
 
 from __future__ import annotations
 
-import hmac
 import json
 import time
 import uuid
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.client_tasks import is_task_prompt, task_reply
 from api.errors import ApiError
+from api.keys import check_bearer
 from api.schemas import CitationOut, ErrorResponse
 from api.state import AnswererDep, ServiceState, StateDep
 from assistant.answer import Answer
@@ -48,13 +48,6 @@ class ChatRequest(BaseModel):
     stream: bool = False
     n: int = Field(default=1, ge=1, le=8)
     stream_options: dict[str, Any] | None = None
-
-
-def check_bearer(state: ServiceState, authorization: str | None) -> None:
-    """With POLICYQA_API_KEY set, require it as a Bearer token."""
-    expected = state.settings.api_key
-    if expected and not hmac.compare_digest((authorization or "").encode(), f"Bearer {expected}".encode()):
-        raise ApiError(401, "unauthorized", "API 密钥无效")
 
 
 def _text(message: ChatMessage) -> str:

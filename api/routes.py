@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
+from api.keys import ApiKeyDep
 from api.schemas import (
     AskRequest,
     AskResponse,
@@ -42,7 +43,9 @@ def check_doc_ids(answerer: Answerer, doc_ids: Collection[str] | None) -> None:
         raise ApiError(404, "unknown_document", f"未找到文档：{'、'.join(unknown)}")
 
 
-@router.post("/api/ask", response_model=AskResponse, responses=ERRORS, tags=["问答"])
+@router.post(
+    "/api/ask", dependencies=[ApiKeyDep], response_model=AskResponse, responses=ERRORS, tags=["问答"]
+)
 def ask(request: AskRequest, answerer: AnswererDep) -> AskResponse:
     """回答一个问题，附条款引用。history 为此前的对话轮次。"""
     check_doc_ids(answerer, request.doc_ids)
@@ -57,7 +60,9 @@ def ask(request: AskRequest, answerer: AnswererDep) -> AskResponse:
     return AskResponse.of(answer, (time.perf_counter() - started) * 1000)
 
 
-@router.post("/api/search", response_model=SearchResponse, responses=ERRORS, tags=["问答"])
+@router.post(
+    "/api/search", dependencies=[ApiKeyDep], response_model=SearchResponse, responses=ERRORS, tags=["问答"]
+)
 def search(request: SearchRequest, answerer: AnswererDep) -> SearchResponse:
     """检索最相关的条款。"""
     check_doc_ids(answerer, request.doc_ids)
@@ -65,7 +70,13 @@ def search(request: SearchRequest, answerer: AnswererDep) -> SearchResponse:
     return SearchResponse(hits=[HitOut.of(hit) for hit in hits])
 
 
-@router.get("/api/documents", response_model=DocumentsResponse, responses=ERRORS, tags=["文档"])
+@router.get(
+    "/api/documents",
+    dependencies=[ApiKeyDep],
+    response_model=DocumentsResponse,
+    responses=ERRORS,
+    tags=["文档"],
+)
 def documents(answerer: AnswererDep) -> DocumentsResponse:
     """所有文档及其目录。"""
     return DocumentsResponse(
@@ -85,7 +96,13 @@ def documents(answerer: AnswererDep) -> DocumentsResponse:
     )
 
 
-@router.get("/api/clauses/{doc_id}/{locator:path}", response_model=ClauseOut, responses=ERRORS, tags=["文档"])
+@router.get(
+    "/api/clauses/{doc_id}/{locator:path}",
+    dependencies=[ApiKeyDep],
+    response_model=ClauseOut,
+    responses=ERRORS,
+    tags=["文档"],
+)
 def clause(doc_id: str, locator: str, answerer: AnswererDep) -> ClauseOut:
     """一个条款的全文、位置（breadcrumb）、上级和下级条目。"""
     document = answerer.documents.get(doc_id)

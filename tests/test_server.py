@@ -35,6 +35,31 @@ def base_url(index_settings: Settings, answerer: Answerer) -> Iterator[str]:
         yield url
 
 
+KEY = {"Authorization": "Bearer secret"}
+
+
+def test_the_api_key_protects_every_answering_route(base_url: str) -> None:
+    calls = [
+        ("POST", "/api/ask", {"question": "人才公寓计划建设多少平方米？", "mode": "llm"}),
+        ("POST", "/api/search", {"query": "人才公寓"}),
+        ("POST", "/api/fit", {"profile": "半导体企业"}),
+        ("GET", "/api/documents", None),
+        ("GET", f"/api/clauses/{DOC_ID}/二/三/3", None),
+    ]
+    for method, path, body in calls:
+        for headers in ({}, {"Authorization": "Bearer wrong"}):
+            refused = httpx.request(method, base_url + path, json=body, headers=headers, timeout=30)
+            assert refused.status_code == 401, (path, headers)
+        assert (
+            httpx.request(method, base_url + path, json=body, headers=KEY, timeout=60).status_code == 200
+        ), path
+    assert (
+        httpx.post(f"{base_url}/api/ask", content=b"{bad json", timeout=30).status_code == 401
+    )  # key before body
+    for open_path in ("/", "/healthz", "/readyz"):
+        assert httpx.get(base_url + open_path, timeout=30).status_code == 200
+
+
 # -- OpenAI-compatible endpoint, with the official client ---------------------------------
 
 
@@ -126,7 +151,9 @@ def test_dify_threshold_and_all_documents(base_url: str) -> None:
 
 
 def test_a_wrong_dify_key_is_refused_before_the_body_is_read(base_url: str) -> None:
-    response = httpx.post(f"{base_url}/retrieval", content=b"", headers={"Authorization": "Bearer wrong"}, timeout=30)
+    response = httpx.post(
+        f"{base_url}/retrieval", content=b"", headers={"Authorization": "Bearer wrong"}, timeout=30
+    )
     assert response.status_code == 403 and response.json()["error_code"] == 1002
 
 
@@ -138,17 +165,25 @@ TOOLS = [
 ]  # about 25 KB, as Open WebUI sends
 TITLE_PROMPT = (
     "### Task:\nGenerate a concise, 3-5 word title with an emoji summarizing the chat history.\n"
-    "### Guidelines:\n" + "- Keep it short.\n" * 80 + "### Output:\nJSON format: { \"title\": \"your concise title here\" }\n"
+    "### Guidelines:\n"
+    + "- Keep it short.\n"
+    * 80
+    + '### Output:\nJSON format: { "title": "your concise title here" }\n'
     "### Chat History:\n<chat_history>\nUSER: 人才公寓计划建设多少平方米？\nASSISTANT: 统筹安排建设100万平方米人才公寓。\n</chat_history>"
 )
-TAGS_PROMPT = TITLE_PROMPT.replace("title with an emoji", "set of 1-3 broad tags").replace('"title"', '"tags"')
+TAGS_PROMPT = TITLE_PROMPT.replace("title with an emoji", "set of 1-3 broad tags").replace(
+    '"title"', '"tags"'
+)
 
 
 def test_a_long_chat_with_tool_definitions_keeps_working(base_url: str) -> None:
     client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
     turns: list[Any] = []
     for _ in range(50):  # 100 earlier messages: beyond the old 60-message cap
-        turns += [{"role": "user", "content": "德清县的发展定位是什么？"}, {"role": "assistant", "content": "……"}]
+        turns += [
+            {"role": "user", "content": "德清县的发展定位是什么？"},
+            {"role": "assistant", "content": "……"},
+        ]
     reply = client.chat.completions.create(
         model="policyqa", messages=[*turns, {"role": "user", "content": "那长兴县呢？"}], tools=TOOLS
     )
@@ -158,9 +193,13 @@ def test_a_long_chat_with_tool_definitions_keeps_working(base_url: str) -> None:
 def test_front_end_task_prompts_get_the_json_they_ask_for(base_url: str) -> None:
     client = openai.OpenAI(base_url=f"{base_url}/v1", api_key="secret")
     assert len(TITLE_PROMPT) > 1000
-    title = client.chat.completions.create(model="policyqa", messages=[{"role": "user", "content": TITLE_PROMPT}])
+    title = client.chat.completions.create(
+        model="policyqa", messages=[{"role": "user", "content": TITLE_PROMPT}]
+    )
     assert json.loads(title.choices[0].message.content or "") == {"title": "人才公寓计划建设多少平方米"}
-    tags = client.chat.completions.create(model="policyqa", messages=[{"role": "user", "content": TAGS_PROMPT}])
+    tags = client.chat.completions.create(
+        model="policyqa", messages=[{"role": "user", "content": TAGS_PROMPT}]
+    )
     assert json.loads(tags.choices[0].message.content or "")["tags"]
 
 
@@ -189,8 +228,10 @@ def test_every_request_is_logged_for_operators_without_its_text(
     base_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level("INFO", logger="policyqa.access"):
-        ok = httpx.post(f"{base_url}/api/ask", json={"question": "人才公寓计划建设多少平方米？"}, timeout=30)
-        bad = httpx.post(f"{base_url}/api/ask", json={"question": ""}, timeout=30)
+        ok = httpx.post(
+            f"{base_url}/api/ask", json={"question": "人才公寓计划建设多少平方米？"}, headers=KEY, timeout=30
+        )
+        bad = httpx.post(f"{base_url}/api/ask", json={"question": ""}, headers=KEY, timeout=30)
     lines = [r.getMessage() for r in caplog.records if r.name == "policyqa.access"]
     assert any(ok.headers["x-request-id"] in line and "POST /api/ask 200" in line for line in lines)
     assert any(bad.headers["x-request-id"] in line and "POST /api/ask 422" in line for line in lines)
@@ -204,12 +245,20 @@ def test_a_client_can_look_up_the_model_it_is_configured_with(base_url: str) -> 
     with pytest.raises(openai.NotFoundError):
         client.models.retrieve("gpt-4o")
     with pytest.raises(openai.NotFoundError):
-        client.chat.completions.create(model="policyqa/nope", messages=[{"role": "user", "content": "人才公寓？"}])
+        client.chat.completions.create(
+            model="policyqa/nope", messages=[{"role": "user", "content": "人才公寓？"}]
+        )
 
 
 @pytest.mark.parametrize("query", ["今天天气怎么样？", "湖州2025年GDP是多少？", "你好"])
-def test_dify_scores_are_relevance_so_out_of_scope_queries_return_nothing_at_half(base_url: str, query: str) -> None:
-    body = {"knowledge_id": "policyqa", "query": query, "retrieval_setting": {"top_k": 5, "score_threshold": 0.5}}
+def test_dify_scores_are_relevance_so_out_of_scope_queries_return_nothing_at_half(
+    base_url: str, query: str
+) -> None:
+    body = {
+        "knowledge_id": "policyqa",
+        "query": query,
+        "retrieval_setting": {"top_k": 5, "score_threshold": 0.5},
+    }
     assert dify(base_url, body).json() == {"records": []}
 
 
@@ -243,7 +292,7 @@ def test_many_concurrent_requests_get_the_sequential_answers(base_url: str) -> N
         "市交通运输局牵头哪些事项？",
         "今天天气怎么样？",
     ] * 10
-    with httpx.Client(timeout=60) as http:
+    with httpx.Client(timeout=60, headers=KEY) as http:
         expected = {
             q: http.post(f"{base_url}/api/ask", json={"question": q}).json()["answer"] for q in set(questions)
         }

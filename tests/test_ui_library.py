@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
 
 from api.app import create_app
 from assistant.settings import PROJECT_ROOT, Settings
@@ -156,3 +156,26 @@ def test_wrong_key_shows_the_chinese_error_and_changes_nothing(
     assert sorted(p.name for p in admin_settings.corpus_dir.iterdir()) == corpus_before
     reindex = httpx.get(f"{base_url}/admin/reindex", headers={"Authorization": f"Bearer {KEY}"}).json()
     assert reindex["state"] == "idle"
+
+
+def test_with_an_api_key_the_page_asks_for_it_once_and_answers(
+    browser: Browser, private_settings: Settings
+) -> None:
+    settings = private_settings.model_copy(update={"api_key": "page-key"})
+    with running(create_app(settings), ready_path="/readyz") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=url, locale="zh-CN")
+        page = context.new_page()
+        prompts: list[str] = []
+
+        def answer_prompt(dialog: Dialog) -> None:
+            prompts.append(dialog.message)
+            dialog.accept("page-key")
+
+        page.on("dialog", answer_prompt)
+        page.goto("/")
+        ask(page, "人才公寓计划建设多少平方米？")
+        expect(page.locator(".message.assistant").last).to_contain_text("100万平方米")
+        ask(page, "德清县的发展定位是什么？")
+        expect(page.locator(".message.assistant").last).to_contain_text("德清")
+        assert len(prompts) == 1 and "访问密钥" in prompts[0]  # kept for the session
+        context.close()

@@ -19,10 +19,16 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-async function api(path, options = {}) {
+const API_KEY_STORAGE = "policyqa-api-key";
+
+// With POLICYQA_API_KEY set on the server, /api/* needs it: the page asks once per session.
+async function api(path, options = {}, retried = false) {
   let response;
+  const headers = { ...(options.headers || {}) };
+  const key = sessionStorage.getItem(API_KEY_STORAGE);
+  if (key && path.startsWith("/api/") && !headers.Authorization) headers.Authorization = `Bearer ${key}`;
   try {
-    response = await fetch(path, options);
+    response = await fetch(path, { ...options, headers });
   } catch (error) {
     throw new Error("无法连接服务器，请检查网络或稍后再试。");
   }
@@ -31,6 +37,13 @@ async function api(path, options = {}) {
     body = await response.json();
   } catch (error) {
     body = null;
+  }
+  if (response.status === 401 && path.startsWith("/api/") && !retried) {
+    const entered = window.prompt("此服务需要访问密钥（API 密钥），请输入：");
+    if (entered && entered.trim()) {
+      sessionStorage.setItem(API_KEY_STORAGE, entered.trim());
+      return api(path, options, true);
+    }
   }
   if (!response.ok) {
     const message = body && body.error && body.error.message;
