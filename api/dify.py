@@ -17,9 +17,12 @@ from fastapi import APIRouter, Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.dify_filter import ConditionError, matches
 from api.state import AnswererDep, StateDep
 from assistant.ingest.chunk import BREADCRUMB_SEPARATOR
 
+CANDIDATE_FACTOR = 5
+MAX_CANDIDATES = 50
 router = APIRouter(tags=["Dify 外部知识库"])
 ALL_DOCUMENTS = "policyqa"
 
@@ -74,22 +77,30 @@ def retrieval(request: RetrievalRequest, answerer: AnswererDep) -> JSONResponse:
         doc_ids = [request.knowledge_id]
     else:
         return dify_error(404, 2001, "The knowledge does not exist")
-    hits = answerer.search(request.query.strip() or request.query, request.retrieval_setting.top_k, doc_ids)
-    records = [
-        {
-            "content": hit.text,
-            "score": hit.relevance or 0.0,
-            "title": hit.label,
-            "metadata": {
-                "doc_id": hit.doc_id,
-                "document_title": answerer.documents[hit.doc_id].meta.title,
-                "locator": hit.locator,
-                "marker": hit.marker,
-                "breadcrumb": BREADCRUMB_SEPARATOR.join(hit.breadcrumb),
-                "lead_unit": hit.lead_unit or "",
-            },
+    wanted = request.retrieval_setting.top_k
+    # with a metadata condition, filter a wider pool of candidates, then keep the best top_k
+    pool = wanted if not request.metadata_condition else min(MAX_CANDIDATES, wanted * CANDIDATE_FACTOR)
+    hits = answerer.search(request.query.strip() or request.query, pool, doc_ids)
+    records = []
+    for hit in hits:
+        meta = answerer.documents[hit.doc_id].meta
+        metadata = {
+            "doc_id": hit.doc_id,
+            "document_title": meta.title,
+            "locator": hit.locator,
+            "marker": hit.marker,
+            "breadcrumb": BREADCRUMB_SEPARATOR.join(hit.breadcrumb),
+            "lead_unit": hit.lead_unit or "",
+            "number": meta.number,
+            "issuer": meta.issuer,
+            "date": meta.date,
         }
-        for hit in hits
-        if (hit.relevance or 0.0) >= request.retrieval_setting.score_threshold
-    ]
-    return JSONResponse({"records": records})
+        try:
+            kept = matches(request.metadata_condition, metadata)
+        except ConditionError as exc:
+            return dify_error(400, 2001, f"Invalid metadata_condition: {exc}")
+        if kept and (hit.relevance or 0.0) >= request.retrieval_setting.score_threshold:
+            records.append(
+                {"content": hit.text, "score": hit.relevance or 0.0, "title": hit.label, "metadata": metadata}
+            )
+    return JSONResponse({"records": records[:wanted]})

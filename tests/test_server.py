@@ -141,6 +141,47 @@ def test_dify_retrieval_records(base_url: str) -> None:
     assert all(value is not None for r in records for value in r["metadata"].values())
 
 
+def test_dify_metadata_condition_filters_records(base_url: str) -> None:
+    def records(condition: dict[str, Any]) -> list[dict[str, Any]]:
+        body = {
+            "knowledge_id": "policyqa",
+            "query": "交通",
+            "retrieval_setting": {"top_k": 5, "score_threshold": 0.0},
+            "metadata_condition": condition,
+        }
+        response = dify(base_url, body)
+        assert response.status_code == 200, response.text
+        return list(response.json()["records"])
+
+    rows = records(
+        {"conditions": [{"name": ["locator"], "comparison_operator": "start with", "value": "清单/"}]}
+    )
+    assert rows and all(r["metadata"]["locator"].startswith("清单/") for r in rows)
+    led = records(
+        {"conditions": [{"name": ["lead_unit"], "comparison_operator": "contains", "value": "市交通运输局"}]}
+    )
+    assert led and all("市交通运输局" in r["metadata"]["lead_unit"] for r in led)
+    either = {
+        "logical_operator": "or",
+        "conditions": [
+            {"name": ["locator"], "comparison_operator": "start with", "value": "清单/"},
+            {"name": ["doc_id"], "comparison_operator": "is", "value": "nope"},
+        ],
+    }
+    assert [r["metadata"]["locator"] for r in records(either)] == [r["metadata"]["locator"] for r in rows]
+    none = {"conditions": [{"name": ["date"], "comparison_operator": "before", "value": "2020-01-01"}]}
+    assert records(none) == []
+    bad = {
+        "knowledge_id": "policyqa",
+        "query": "交通",
+        "retrieval_setting": {"top_k": 5, "score_threshold": 0.0},
+        "metadata_condition": {
+            "conditions": [{"name": ["doc_id"], "comparison_operator": "sounds like", "value": "x"}]
+        },
+    }
+    assert dify(base_url, bad).status_code == 400
+
+
 def test_dify_threshold_and_all_documents(base_url: str) -> None:
     body = {
         "knowledge_id": "policyqa",
