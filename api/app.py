@@ -8,7 +8,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import admin, dify, fit, openai_compat, routes
@@ -26,6 +27,36 @@ CHAT_BODY_BYTES = 2 * 1024 * 1024  # multipart boundaries and form fields around
 STATIC_DIR = Path(__file__).with_name("static")
 
 
+DOCS_ASSETS = "/static-docs"
+
+
+def install_offline_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc from the assets the fastapi-offline package ships, not a CDN."""
+    import fastapi_offline
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="policyqa - API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json",
+            title="policyqa - API",
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
+
+
 def create_app(settings: Settings | None = None, answerer: Answerer | None = None) -> FastAPI:
     """An app that loads the index in the background (or serves the given answerer)."""
     state = ServiceState(settings or get_settings(), answerer=answerer)
@@ -40,7 +71,10 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
         version=__version__,
         description="政策文件问答：回答附条款出处（文档、章节、条目编号）。",
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets: an intranet has no CDN
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.service = state
     install_error_handlers(app)
     dify.install_dify_errors(app)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from api.app import create_app
 from assistant.answer import Answerer
@@ -215,3 +215,25 @@ def test_policy_fit_empty_and_phone_width(browser: Browser, base_url: str) -> No
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "phone-375-fit.png")
     context.close()
+
+
+def test_api_docs_render_with_no_network(page: Page, base_url: str) -> None:
+    """Swagger UI and ReDoc from the app's own assets: an intranet has no CDN."""
+    outside: list[str] = []
+
+    def local_only(route: Route) -> None:
+        if route.request.url.startswith(base_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", local_only)
+    page.goto("/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("policyqa", timeout=20000)
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    screenshot(page, "docs-offline.png")
+    page.goto("/redoc")
+    expect(page.locator("h1").first).to_contain_text("policyqa", timeout=20000)
+    # only ReDoc's own "by Redocly" badge image is fetched from outside: the page renders without it
+    assert all(url.endswith((".svg", ".png")) for url in outside), outside
