@@ -10,10 +10,11 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Security, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
+from api.keys import ADMIN_BEARER, Credentials
 from api.schemas import ErrorResponse
 from api.state import ServiceState, StateDep, get_state
 from assistant.errors import DocumentTooLargeError, DuplicateDocumentError, LibraryError
@@ -28,6 +29,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 def require_admin(
     state: Annotated[ServiceState, Depends(get_state)],
     authorization: Annotated[str | None, Header()] = None,
+    _: Annotated[Credentials, Security(ADMIN_BEARER)] = None,
 ) -> None:
     """Off (403) without a configured key; 401 without the right one. Checked before any body is read."""
     expected = state.settings.admin_key
@@ -68,7 +70,8 @@ def list_documents(state: StateDep) -> dict[str, Any]:
     indexed = set(state.answerer.documents) if state.answerer else set()
     return {
         "documents": [
-            {**library.info(meta.doc_id).to_json(), "indexed": meta.doc_id in indexed} for meta in library.documents()
+            {**library.info(meta.doc_id).to_json(), "indexed": meta.doc_id in indexed}
+            for meta in library.documents()
         ]
     }
 
@@ -107,7 +110,9 @@ def remove_document(doc_id: str, state: StateDep) -> JSONResponse:
     except LibraryError as exc:
         raise _library_error(exc) from exc
     status = state.request_rebuild()
-    return JSONResponse({"removed": meta.doc_id, "title": meta.title, "reindex": status.to_json()}, status_code=202)
+    return JSONResponse(
+        {"removed": meta.doc_id, "title": meta.title, "reindex": status.to_json()}, status_code=202
+    )
 
 
 @router.post("/reindex", dependencies=[AdminDep], status_code=202, responses=ERRORS)

@@ -34,7 +34,9 @@ def install_offline_docs(app: FastAPI) -> None:
     """/docs (Swagger UI) and /redoc from the assets the fastapi-offline package ships, not a CDN."""
     import fastapi_offline
 
-    app.mount(DOCS_ASSETS, StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs")
+    app.mount(
+        DOCS_ASSETS, StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"), name="docs"
+    )
 
     @app.get("/docs", include_in_schema=False)
     def swagger() -> HTMLResponse:
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
         description="政策文件问答：回答附条款出处（文档、章节、条目编号）。",
         lifespan=lifespan,
         docs_url=None,  # served below from local assets: an intranet has no CDN
+        servers=[{"url": state.settings.public_url or "/", "description": "policyqa"}],
+        generate_unique_id_function=lambda route: route.name,  # operation ids: ask, chat_completions…
         redoc_url=None,
     )
     install_offline_docs(app)

@@ -35,7 +35,11 @@ def task_reply(prompt: str) -> str:
     """The JSON text a front-end's task prompt asks for: the key its output format names
     ({ "title": … }), else the words of its task line."""
     asked = _ASKED_KEY.search(prompt)
-    task = asked.group(1) if asked else prompt[: prompt.find("\n###", len(TASK_PREFIX)) % (len(prompt) + 1)].lower()
+    task = (
+        asked.group(1)
+        if asked
+        else prompt[: prompt.find("\n###", len(TASK_PREFIX)) % (len(prompt) + 1)].lower()
+    )
     if "title" in task:
         question = re.sub(r"[？?。！!\s]+$", "", _first_question(prompt)) or "政策问答"
         return json.dumps({"title": question[:TITLE_CHARS]}, ensure_ascii=False)

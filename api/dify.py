@@ -13,11 +13,12 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Request, Security
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.dify_filter import ConditionError, matches
+from api.keys import API_BEARER, Credentials
 from api.state import AnswererDep, StateDep
 from assistant.ingest.chunk import BREADCRUMB_SEPARATOR
 
@@ -51,7 +52,11 @@ class DifyError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def dify_key(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> None:
+def dify_key(
+    state: StateDep,
+    authorization: Annotated[str | None, Header()] = None,
+    declared: Annotated[Credentials, Security(API_BEARER)] = None,  # for the OpenAPI document only
+) -> None:
     """Dify's Bearer check, as a dependency so that it runs before the body is validated: a
     wrong key registered in Dify fails its check with 403, not with a validation error."""
     scheme, _, token = (authorization or "").partition(" ")

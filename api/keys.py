@@ -9,7 +9,8 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiError
 from api.state import ServiceState, get_state
@@ -22,11 +23,21 @@ def check_bearer(state: ServiceState, authorization: str | None) -> None:
         raise ApiError(401, "unauthorized", "API 密钥无效或缺失（Authorization: Bearer <密钥>）")
 
 
+# Declared for the OpenAPI document (a Bearer security scheme clients and Dify's tool import
+# read); the check itself reads the header, so a missing key gives our 401, not FastAPI's 403.
+API_BEARER = HTTPBearer(auto_error=False, scheme_name="ApiKey", description="POLICYQA_API_KEY")
+ADMIN_BEARER = HTTPBearer(auto_error=False, scheme_name="AdminKey", description="POLICYQA_ADMIN_KEY")
+Credentials = HTTPAuthorizationCredentials | None
+
+
 def require_api_key(
-    state: Annotated[ServiceState, Depends(get_state)], authorization: Annotated[str | None, Header()] = None
+    state: Annotated[ServiceState, Depends(get_state)],
+    authorization: Annotated[str | None, Header()] = None,
+    _: Annotated[Credentials, Security(API_BEARER)] = None,
 ) -> None:
     """A dependency: checked before the body is read or validated."""
     check_bearer(state, authorization)
 
 
 ApiKeyDep = Depends(require_api_key)
+ApiBearerDoc = Security(API_BEARER)  # for routes that check the key themselves (/v1/*)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.client_tasks import is_task_prompt, task_reply
 from api.errors import ApiError
-from api.keys import check_bearer
+from api.keys import ApiBearerDoc, check_bearer
 from api.schemas import CitationOut, ErrorResponse
 from api.state import AnswererDep, ServiceState, StateDep
 from assistant.answer import Answer
@@ -138,7 +138,11 @@ def _stream(
     yield "data: [DONE]\n\n"
 
 
-@router.post("/v1/chat/completions", responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+@router.post(
+    "/v1/chat/completions",
+    dependencies=[ApiBearerDoc],
+    responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+)
 def chat_completions(
     request: ChatRequest,
     state: StateDep,
@@ -201,7 +205,7 @@ def model_list(state: ServiceState) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/v1/models")
+@router.get("/v1/models", dependencies=[ApiBearerDoc])
 def models(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """可用模型：policyqa（全部文档）与每个文档一个模型（policyqa/<doc_id>）。"""
     check_bearer(state, authorization)
@@ -209,7 +213,9 @@ def models(state: StateDep, authorization: Annotated[str | None, Header()] = Non
 
 
 @router.get(
-    "/v1/models/{model_id:path}", responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+    "/v1/models/{model_id:path}",
+    dependencies=[ApiBearerDoc],
+    responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
 )
 def model(
     model_id: str, state: StateDep, authorization: Annotated[str | None, Header()] = None

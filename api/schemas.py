@@ -103,7 +103,9 @@ class HitOut(BaseModel):
     score: float = Field(description="检索融合分（按名次，非概率）")
     kind: str
     marker: str
-    relevance: float | None = Field(default=None, ge=0.0, le=1.0, description="该条款与查询相关的可能性（0–1，已校准）")
+    relevance: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="该条款与查询相关的可能性（0–1，已校准）"
+    )
 
     @classmethod
     def of(cls, hit: Hit) -> HitOut:

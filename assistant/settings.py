@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         default="", description="Bearer key of the /admin/* endpoints (upload, delete, re-index); empty: they are off"
     )
     max_upload_mb: float = Field(default=20.0, gt=0, le=500, description="Largest document an upload may be")
+    public_url: str = Field(
+        default="", description="The URL clients reach the API at, for the OpenAPI `servers` entry (Dify's tool import)"
+    )
     cors_origins: str = Field(
         default="", description="Comma-separated origins browsers may call the API from (* for any); empty: same origin"
     )

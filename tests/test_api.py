@@ -267,3 +267,15 @@ def test_fit_rejects_empty_profile(client: TestClient, body: dict[str, object]) 
     response = client.post("/api/fit", json=body)
     assert response.status_code == 422
     assert CHINESE.search(response.json()["error"]["message"])
+
+
+def test_the_openapi_document_is_readable_by_tools(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert spec["servers"] and spec["servers"][0]["url"]
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["ApiKey"] == {"type": "http", "scheme": "bearer", "description": "POLICYQA_API_KEY"}
+    assert "AdminKey" in schemes
+    ids = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert {"ask", "search", "chat_completions", "retrieval", "fit", "upload_document"} <= set(ids)
+    assert spec["paths"]["/api/ask"]["post"]["security"] == [{"ApiKey": []}]
