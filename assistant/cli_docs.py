@@ -24,7 +24,7 @@ def _library() -> Library:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "doc_id", default=None, help="Document id (default: from the file name).")
 @click.option("--title", default=None, help="Title (default: read from the document).")
-@click.option("--short-title", default=None, help="What staff call it, e.g. 金西翼行动计划.")
+@click.option("--short-title", default=None, help="What staff call it (default: the title without its issuer and period).")
 @click.option("--number", default=None, help="文号 (default: read from the document).")
 @click.option("--issuer", default=None, help="发文机关 (default: read from the document).")
 @click.option("--date", default=None, help="印发日期 YYYY-MM-DD (default: read from the document).")

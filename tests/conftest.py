@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
@@ -27,6 +29,22 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 SAMPLE_CORPUS_DIR = Path(__file__).parent / "data" / "sample-corpus"
 DOC_ID = "huzhou-jinxiyi-2024"
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """A headless Chromium per browser-test module (closed after it: its event loop must not
+    outlive the module)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from api.app import create_app
 from assistant.settings import PROJECT_ROOT, Settings
 
 from .servers import running
-from .test_ui import CHROMIUM, FLAGS, ask, screenshot
+from .test_ui import ask, screenshot
 
 pytestmark = pytest.mark.slow
 
@@ -39,16 +38,6 @@ def admin_settings(private_settings: Settings) -> Settings:
 def base_url(admin_settings: Settings) -> Iterator[str]:
     with running(create_app(admin_settings), ready_path="/readyz") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-wqy-microhei")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -92,18 +92,29 @@ def answer_metadata_each(knowledge: Knowledge, question: str, field: MetaField) 
 _BASIS = re.compile(r"(根据|依据|依照)(《[^》]{2,60}》(（[^）]{0,30}）)?[、和及以]*)+[^，。；]{0,12}")
 
 
-def _answer_basis(
+def _policy_asked(
     knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str], full_question: str
-) -> Answer | None:
-    """The laws and rules a policy rests on, as its opening states them (根据《…》…制定), in the
-    document asked about (inside the attachment the question names)."""
+) -> tuple[ParsedDocument, list[Clause]] | None:
+    """The document asked about (the first in scope) and its clauses, inside the attachment
+    the question names when it names one."""
     scope = knowledge.in_scope(doc_ids, ranked)
     if not scope:
         return None
     document = scope[0]
     named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
     inside = f"{named.locator}/" if named is not None else ""
-    opening = [c for c in document.clauses if c.locator.startswith(inside) and c.kind not in ("notice", "row")]
+    return document, [c for c in document.clauses if c.locator.startswith(inside)]
+
+
+def _answer_basis(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str], full_question: str
+) -> Answer | None:
+    """The laws and rules a policy rests on, as its opening states them (根据《…》…制定), in the
+    document asked about (inside the attachment the question names)."""
+    asked = _policy_asked(knowledge, question, doc_ids, ranked, full_question)
+    if asked is None:
+        return None
+    opening = [c for c in asked[1] if c.kind not in ("notice", "row")]
     for clause in opening[:OPENING_CLAUSES]:
         found = _BASIS.search(clause.text.replace("\n", ""))
         if found:
@@ -116,13 +127,11 @@ def _answer_in_force(
     knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str], full_question: str
 ) -> Answer | None:
     """From the document asked about only: another document's 施行 clause is no answer."""
-    scope = knowledge.in_scope(doc_ids, ranked)
-    if not scope:
+    asked = _policy_asked(knowledge, question, doc_ids, ranked, full_question)
+    if asked is None:
         return None
-    document = scope[0]
-    named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
-    inside = f"{named.locator}/" if named is not None else ""
-    found = in_force([c for c in document.clauses if c.locator.startswith(inside)])
+    document, clauses = asked
+    found = in_force(clauses)
     if found is None:  # a plan states its period in its title instead: （2024—2030年）
         return answer_metadata(knowledge, question, MetaField.PERIOD, [document.meta.doc_id])
     clause, sentence = found

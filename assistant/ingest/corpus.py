@@ -31,7 +31,7 @@ class DocumentMeta:
     issuer: str
     date: str
     source: str
-    short_title: str = ""  # what staff call it (金西翼行动计划); optional
+    short_title: str = ""  # what staff call the document; optional
 
     @property
     def short_name(self) -> str:
