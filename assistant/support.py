@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.ingest.chunk import sentences
-from assistant.ingest.numbering import match_heading
+from assistant.ingest.numbering import CN_DIGITS, match_heading
 
 # The forms support takes, most specific first; 经费/支持 only count beside an amount granted.
 FORMS = ("奖补", "补助", "补贴", "奖励", "奖金", "资助", "贴息", "减免", "免征", "减征", "津贴", "扶持资金")
@@ -24,7 +24,6 @@ GRANT_VERBS = ("给予", "予以", "享受", "安排", "发放", "领取", "兑�
 GRANT = re.compile(rf"(?:{'|'.join(GRANT_VERBS)})[^，,。；;]{{0,20}}?(?:{'|'.join(FORMS)})(?!的)")
 PENALTY = re.compile(r"罚款|罚金|没收|处以")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _NUMBER = (
@@ -83,8 +82,8 @@ def chinese_number(written: str) -> float:
     total = section = 0.0
     number = 0.0
     for token in re.findall(r"\d+(?:\.\d+)?|.", written):
-        if token in _CN_DIGITS:
-            number = _CN_DIGITS[token]
+        if token in CN_DIGITS:
+            number = CN_DIGITS[token]
         elif token in _CN_UNITS:
             section += (number or 1) * _CN_UNITS[token]
             number = 0

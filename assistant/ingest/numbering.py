@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMERAL = "[〇零一二两三四五六七八九十百千]+"
 _ANY_NUMERAL = rf"(?:{_CN_NUMERAL}|\d[\d ]{{0,6}})"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -55,12 +55,12 @@ ABSOLUTE = (Style.ARTICLE, Style.DECIMAL)
 
 def cn_to_int(numeral: str) -> int | None:
     """Parse a Chinese numeral up to 9999 (一, 十, 十一, 二十三, 一百零五); None if malformed."""
-    if not numeral or any(ch not in _CN_DIGITS and ch not in "十百千" for ch in numeral):
+    if not numeral or any(ch not in CN_DIGITS and ch not in "十百千" for ch in numeral):
         return None
     total, current = 0, 0
     for ch in numeral:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
         else:
             total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
             current = 0
