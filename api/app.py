@@ -8,13 +8,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import admin, dify, fit, openai_compat, routes
 from api.errors import AccessLog, BodySizeLimit, install_error_handlers
+from api.security import SecurityHeaders, trusted_hosts
 from api.state import ServiceState
+from api.traffic import ConcurrencyGate, RateLimit
 from assistant import __version__
 from assistant.answer import Answerer
 from assistant.settings import Settings, get_settings
@@ -93,10 +96,23 @@ def create_app(settings: Settings | None = None, answerer: Answerer | None = Non
     def chat_ui() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html")
 
+    settings = state.settings
+    # Innermost first: the queue sees whole bodies; the rate limit refuses before a body is read.
+    app.add_middleware(
+        ConcurrencyGate,
+        concurrent=settings.max_concurrent,
+        queue=settings.max_queue,
+        timeout=settings.queue_timeout,
+    )
     upload_bytes = admin.max_upload_bytes(state) + UPLOAD_OVERHEAD_BYTES
     larger = {"/admin/documents": upload_bytes, "/v1/chat/completions": CHAT_BODY_BYTES}
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, larger=larger)
-    origins = [o.strip() for o in state.settings.cors_origins.split(",") if o.strip()]
+    app.add_middleware(
+        BodySizeLimit, max_bytes=MAX_BODY_BYTES, larger=larger, timeout=settings.request_timeout
+    )
+    app.add_middleware(RateLimit, limit=settings.rate_limit)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=trusted_hosts(settings.trusted_hosts))
+    app.add_middleware(SecurityHeaders)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:  # browser clients on other origins; none configured: same origin only
         app.add_middleware(
             CORSMiddleware,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -125,6 +126,26 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(503, "unavailable", "服务暂时不可用，请稍后再试")
 
 
+async def send_error(
+    send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> None:
+    """Our JSON error, sent by a middleware before (or instead of) the app."""
+    data = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode("utf-8")
+    extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(data)).encode()),
+                *extra,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": data})
+
+
 class AccessLog:
     """One line per request for operators: request id, method, route, status, latency.
 
@@ -165,10 +186,13 @@ class AccessLog:
 class BodySizeLimit:
     """Refuse request bodies over a limit with 413, before the app reads them."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None, timeout: float = 10.0
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.larger = larger or {}  # path -> its own limit (uploads)
+        self.timeout = timeout  # seconds between two parts of the body: a stalled client is let go
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -181,7 +205,11 @@ class BodySizeLimit:
             return
         body, more = b"", True
         while more:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                await send_error(send, 408, "timeout", "请求体发送超时", {"connection": "close"})
+                return
             if message["type"] != "http.request":
                 return
             body += message.get("body", b"")
@@ -201,16 +229,4 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, send: Send, limit: int) -> None:
-        payload = {"error": {"code": "too_large", "message": f"请求体过大，上限为 {limit // 1024} KB"}}
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(data)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": data})
+        await send_error(send, 413, "too_large", f"请求体过大，上限为 {limit // 1024} KB")

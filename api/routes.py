@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
@@ -23,12 +23,13 @@ from api.schemas import (
     SearchResponse,
     TocNode,
 )
-from api.state import AnswererDep, StateDep
+from api.state import AnswererDep, get_state
 from assistant.answer import Answerer
 from assistant.followup import Turn
 from assistant.ingest.document import outline, parent_locator
 
 router = APIRouter()
+FIX_COMMAND = "修正 reason 所述问题后运行 `policyqa index`（或 `policyqa docs list` 检查文件库），再重启服务"
 ERRORS: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorResponse},
     413: {"model": ErrorResponse},
@@ -127,16 +128,25 @@ def clause(doc_id: str, locator: str, answerer: AnswererDep) -> ClauseOut:
 
 
 @router.get("/healthz", tags=["运维"])
-def healthz() -> dict[str, str]:
-    """进程存活。"""
+async def healthz() -> dict[str, str]:
+    """进程存活。在事件循环上直接回答，不排在问答请求之后。"""
     return {"status": "ok"}
 
 
 @router.get("/readyz", tags=["运维"], responses={503: {"model": ErrorResponse}})
-def readyz(state: StateDep) -> JSONResponse:
-    """索引加载完成后返回 200。"""
+async def readyz(request: Request) -> JSONResponse:
+    """索引加载完成后返回 200；不可用时给出原因和修复命令。"""
+    state = get_state(request)
     if state.answerer is None:
-        message = "索引不可用" if state.error else "索引加载中"
-        return JSONResponse({"error": {"code": "not_ready", "message": message}}, status_code=503)
+        if state.error:
+            error = {
+                "code": "index_unavailable",
+                "message": "索引不可用",
+                "reason": state.error,
+                "fix": FIX_COMMAND,
+            }
+        else:
+            error = {"code": "not_ready", "message": "索引加载中"}
+        return JSONResponse({"error": error}, status_code=503)
     manifest = state.answerer.searcher.index.manifest
     return JSONResponse({"status": "ready", "clauses": manifest.clauses, "chunks": manifest.chunks})

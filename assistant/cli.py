@@ -179,11 +179,12 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.server import server_config
 
     settings = _settings()
     logging.getLogger("policyqa.access").setLevel(logging.INFO)  # one line per request, 4xx included
     click.echo(f"policyqa: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(create_app(settings), settings, host, port)).run()
 
 
 @main.command()

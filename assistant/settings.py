@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,34 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         default=20.0, gt=0, le=300, description="Seconds before falling back to extractive"
     )
+    rate_limit: str = Field(
+        default="20/second;600/minute",
+        description="Requests one client (API key, else address) may make to the data endpoints; empty: no limit",
+    )
+    max_concurrent: int = Field(default=4, ge=1, le=256, description="Requests answered at once")
+    max_queue: int = Field(
+        default=64, ge=0, le=10000, description="Requests waiting for a free slot before new ones get a fast 503"
+    )
+    queue_timeout: float = Field(default=10.0, gt=0, le=300, description="Seconds a request may wait for a slot")
+    request_timeout: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds a client has to send its headers, and then its body"
+    )
+    trusted_hosts: str = Field(
+        default="*", description="Comma-separated Host names the service answers to (*.example.org allowed); * for any"
+    )
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        """Limits in the `limits` notation, e.g. `20/second;600/minute`."""
+        if value.strip():
+            from limits import parse_many
+
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise ValueError(f"not a rate limit such as '20/second;600/minute': {value!r}") from exc
+        return value.strip()
 
 
 @lru_cache(maxsize=1)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import uvicorn
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api.server import server_config
+from assistant.abstain import AbstentionModel
+from assistant.answer import Answerer
+from assistant.llm import LLMAnswerer
+from assistant.settings import Settings
 
 
 def free_port() -> int:
@@ -20,10 +29,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app: FastAPI, ready_path: str = "/healthz") -> Iterator[str]:
-    """Serve app on a free loopback port; yields its base URL."""
+def running(app: FastAPI, ready_path: str = "/healthz", settings: Settings | None = None) -> Iterator[str]:
+    """Serve app on a free loopback port (as `policyqa serve` does, given settings); yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    if settings is None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    else:
+        config = server_config(app, settings, "127.0.0.1", port)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
@@ -42,3 +55,47 @@ def running(app: FastAPI, ready_path: str = "/healthz") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def fake_llm() -> FastAPI:
+    """Replies chosen by the requested model name."""
+    app = FastAPI()
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/v1/chat/completions")
+    async def complete(request: Request) -> Any:
+        body = await request.json()
+        prompt = body["messages"][-1]["content"]
+        model = body["model"]
+        if model == "error":
+            return JSONResponse({"error": {"message": "boom"}}, status_code=500)
+        if model == "slow":
+            await asyncio.sleep(3)
+        content = {
+            "cites": "根据条款，统筹安排建设100万平方米人才公寓［二（三）3］，另见［九（九）9］。",
+            "silent": "人才公寓建设100万平方米。",
+            "inflates": "人才公寓建设1000万平方米［二（三）3］。",
+            "markup": "<script>alert(1)</script>统筹安排建设100万平方米人才公寓<img src=x onerror=alert(1)>［二（三）3］。",
+        }.get(model, "x［二（三）3］")
+        assert "［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市" in prompt
+        return {
+            "id": "c1",
+            "object": "chat.completion",
+            "created": 0,
+            "model": model,
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+
+    return app
+
+
+def llm_answerer(answerer: Answerer, url: str, model: str, timeout: float = 10) -> Answerer:
+    return Answerer(
+        answerer.searcher, answerer.lexicon, AbstentionModel.load(), LLMAnswerer(url, model, "k", timeout)
+    )

@@ -14,16 +14,13 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from fastapi import FastAPI, Request
 
 from api.app import create_app
-from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
-from assistant.llm import LLMAnswerer
 from assistant.settings import Settings
 
 from .conftest import DOC_ID
-from .servers import free_port, running
+from .servers import fake_llm, free_port, llm_answerer, running
 
 pytestmark = pytest.mark.slow
 
@@ -351,58 +348,10 @@ def test_many_concurrent_requests_get_the_sequential_answers(base_url: str) -> N
 # -- LLM mode against a small OpenAI-compatible server -------------------------------------
 
 
-def fake_llm() -> FastAPI:
-    """Replies chosen by the requested model name."""
-    app = FastAPI()
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.post("/v1/chat/completions")
-    async def complete(request: Request) -> Any:
-        body = await request.json()
-        prompt = body["messages"][-1]["content"]
-        model = body["model"]
-        if model == "error":
-            from fastapi.responses import JSONResponse
-
-            return JSONResponse({"error": {"message": "boom"}}, status_code=500)
-        if model == "slow":
-            import asyncio
-
-            await asyncio.sleep(3)
-        content = {
-            "cites": "根据条款，统筹安排建设100万平方米人才公寓［二（三）3］，另见［九（九）9］。",
-            "silent": "人才公寓建设100万平方米。",
-            "inflates": "人才公寓建设1000万平方米［二（三）3］。",
-            "markup": "<script>alert(1)</script>统筹安排建设100万平方米人才公寓<img src=x onerror=alert(1)>［二（三）3］。",
-        }.get(model, "x［二（三）3］")
-        assert "［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市" in prompt
-        return {
-            "id": "c1",
-            "object": "chat.completion",
-            "created": 0,
-            "model": model,
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-            ],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        }
-
-    return app
-
-
 @pytest.fixture(scope="module")
 def llm_url() -> Iterator[str]:
     with running(fake_llm()) as url:
         yield f"{url}/v1"
-
-
-def llm_answerer(answerer: Answerer, url: str, model: str, timeout: float = 10) -> Answerer:
-    return Answerer(
-        answerer.searcher, answerer.lexicon, AbstentionModel.load(), LLMAnswerer(url, model, "k", timeout)
-    )
 
 
 def test_llm_answer_keeps_only_known_citations(
