@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from assistant.errors import EmbedderError
 from assistant.settings import Settings
 
 Side = Literal["query", "passage"]
+SAVE_EVERY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -162,9 +164,10 @@ class EmbeddingCache:
         """How many texts would have to be embedded."""
         return sum(1 for h in hashes if h not in self._vectors)
 
-    def save(self, keep: Sequence[str]) -> None:
-        """Write the cache, keeping only the vectors of `keep` (the current chunks)."""
-        self._vectors = {h: self._vectors[h] for h in dict.fromkeys(keep) if h in self._vectors}
+    def save(self, keep: Sequence[str] | None = None) -> None:
+        """Write the cache, keeping only the vectors of `keep` (the current chunks) when given."""
+        if keep is not None:
+            self._vectors = {h: self._vectors[h] for h in dict.fromkeys(keep) if h in self._vectors}
         self.directory.mkdir(parents=True, exist_ok=True)
         hashes = list(self._vectors)
         matrix = np.stack([self._vectors[h] for h in hashes]) if hashes else np.zeros((0, self.dimension))
@@ -184,14 +187,22 @@ class EmbeddingCache:
         hashes: Sequence[str],
         batch_size: int,
         progress: Callable[[int], None] | None = None,
+        save_every: float = SAVE_EVERY_SECONDS,
     ) -> tuple[np.ndarray, int]:
         """Vectors for texts in order, embedding only those not cached.
+
+        The cache is saved every `save_every` seconds while embedding, so a build that is
+        killed resumes from the last save instead of embedding everything again.
 
         Returns:
             The (len(texts), dimension) matrix and how many texts were embedded anew.
         """
         missing = [i for i, h in enumerate(hashes) if h not in self._vectors]
+        saved_at = time.monotonic()
         for start in range(0, len(missing), batch_size):
+            if time.monotonic() - saved_at > save_every:
+                self.save()
+                saved_at = time.monotonic()
             batch = missing[start : start + batch_size]
             vectors = embedder.encode([texts[i] for i in batch], "passage")
             for i, vector in zip(batch, vectors, strict=True):

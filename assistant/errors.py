@@ -34,6 +34,10 @@ class IndexCorruptError(PolicyQAError):
     """The index on disk is damaged or of an unknown format."""
 
 
+class IndexWriteError(PolicyQAError):
+    """The index folder cannot be written (read-only, full, not ours)."""
+
+
 class UnknownLocatorError(PolicyQAError):
     """A (doc_id, locator) pair that names no clause."""
 

@@ -25,6 +25,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +37,7 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.embed import Embedder, EmbedderIdentity, EmbeddingCache
-from assistant.errors import IndexCorruptError, IndexMissingError
+from assistant.errors import CorpusError, IndexCorruptError, IndexMissingError, IndexWriteError
 from assistant.filelock import exclusive
 from assistant.ingest.chunk import Chunk, chunk_clauses
 from assistant.ingest.corpus import SourceDocument, corpus_checksum, load_corpus
@@ -171,8 +173,44 @@ def build_index(settings: Settings, embedder: Embedder, progress: bool = True) -
     The build is written to a fresh folder and becomes `current` by one atomic rename,
     so a crash mid-build leaves the previous index untouched.
     """
-    with exclusive(settings.index_dir / BUILD_LOCK, "an index build"):
+    with _writing(settings.index_dir), exclusive(settings.index_dir / BUILD_LOCK, "an index build"):
         return _build(settings, embedder, progress)
+
+
+@contextmanager
+def _writing(index_dir: Path) -> Iterator[None]:
+    """An OS error while building (a read-only folder, a full disk) as one clear sentence."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or index_dir
+        raise IndexWriteError(
+            f"cannot write the index at {where}: {exc.strerror or exc}; make {index_dir} writable "
+            "(or point POLICYQA_INDEX_DIR at a writable folder), then run `policyqa index`"
+        ) from exc
+
+
+# A document that now parses into less than this share of the clauses recorded when it was
+# added has most likely been cut short or damaged; a deliberate rewrite is re-added instead.
+MIN_SHARE_OF_RECORDED = 0.5
+
+
+def check_complete(parsed: Sequence[ParsedDocument]) -> None:
+    """Refuse a corpus in which a document parses into nothing, or into far fewer clauses than
+    documents.toml recorded for it."""
+    for doc in parsed:
+        meta = doc.meta
+        if not doc.clauses:
+            raise CorpusError(
+                f"{meta.source} ({meta.doc_id}) parses into no clauses: the file is empty or holds no text; "
+                f"restore it, or remove it with `policyqa docs remove {meta.doc_id}`"
+            )
+        if meta.clauses and len(doc.clauses) < meta.clauses * MIN_SHARE_OF_RECORDED:
+            raise CorpusError(
+                f"{meta.source} ({meta.doc_id}) parses into {len(doc.clauses)} clauses, but documents.toml "
+                f"recorded {meta.clauses}: the file looks cut short or damaged; restore it (if it really "
+                f"changed, add it again with `policyqa docs remove {meta.doc_id}` and `policyqa docs add`)"
+            )
 
 
 def _stale(settings: Settings, state: CorpusState) -> str | None:
@@ -186,6 +224,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
     documents = load_corpus(settings.corpus_dir)
     parse_cache = ParseCache(settings.index_dir / "cache" / "parsed")
     parsed = [parse_cache.parse(doc) for doc in documents]
+    check_complete(parsed)
     clauses = [clause for doc in parsed for clause in doc.clauses]
     chunks = chunk_clauses(clauses, settings.chunk_chars)
     state = current_state(settings, embedder)
@@ -347,7 +386,7 @@ def open_index(settings: Settings, embedder: Embedder, progress: bool = True) ->
     state = current_state(settings, embedder)
     if _stale(settings, state):
         # Another process may be building this very index: wait for it, then look again.
-        with exclusive(settings.index_dir / BUILD_LOCK, "an index build", wait=True):
+        with _writing(settings.index_dir), exclusive(settings.index_dir / BUILD_LOCK, "an index build", wait=True):
             reason = _stale(settings, state)
             if reason:
                 log.warning("building the index: %s", reason)
@@ -356,6 +395,6 @@ def open_index(settings: Settings, embedder: Embedder, progress: bool = True) ->
         return load_index(settings.index_dir)
     except IndexCorruptError as exc:  # the corpus is the source of truth: build the index again
         log.warning("rebuilding a damaged index: %s", exc)
-        with exclusive(settings.index_dir / BUILD_LOCK, "an index build", wait=True):
+        with _writing(settings.index_dir), exclusive(settings.index_dir / BUILD_LOCK, "an index build", wait=True):
             _build(settings, embedder, progress)
         return load_index(settings.index_dir)

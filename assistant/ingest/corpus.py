@@ -32,6 +32,7 @@ class DocumentMeta:
     date: str
     source: str
     short_title: str = ""  # what staff call the document; optional
+    clauses: int = 0  # clauses it parsed into when added (0: not recorded); a build checks it still does
 
     @property
     def short_name(self) -> str:
@@ -85,7 +86,11 @@ def _meta_from_entry(entry: object, position: int) -> DocumentMeta:
     missing = [key for key in ("id", "title", "source") if not entry.get(key)]
     if missing:
         raise CorpusError(f"{MANIFEST_NAME}: documents[{position}] lacks {', '.join(missing)}")
+    clauses = entry.get("clauses", 0)
+    if not isinstance(clauses, int) or isinstance(clauses, bool) or clauses < 0:
+        raise CorpusError(f"{MANIFEST_NAME}: documents[{position}].clauses must be a whole number, not {clauses!r}")
     return DocumentMeta(
+        clauses=clauses,
         doc_id=str(entry["id"]),
         title=str(entry["title"]),
         number=str(entry.get("number", "")),

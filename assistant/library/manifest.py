@@ -29,6 +29,8 @@ def entry_of(meta: DocumentMeta) -> dict[str, object]:
     }
     if meta.short_title:
         entry["short_title"] = meta.short_title
+    if meta.clauses:
+        entry["clauses"] = meta.clauses
     return entry
 
 

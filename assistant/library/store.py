@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from assistant.errors import (
@@ -160,6 +160,7 @@ class Library:
             raise LibraryError(f"文件无法解析为条款：{exc}") from exc
         if not parsed.clauses:
             raise LibraryError("文件解析不出任何条款（没有正文段落）")
+        meta = replace(meta, clauses=len(parsed.clauses))  # a later build checks the file still gives them
         target = self.corpus_dir / meta.source
         try:
             os.link(upload, target)  # never replaces a file already there
