@@ -15,15 +15,13 @@ from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
 from api.keys import ADMIN_BEARER, Credentials
-from api.schemas import ErrorResponse
+from api.schemas import error_responses
 from api.state import ServiceState, StateDep, get_state
 from assistant.errors import DocumentTooLargeError, DuplicateDocumentError, LibraryError
 from assistant.library import Library, Overrides
 
 router = APIRouter(prefix="/admin", tags=["管理"])
-ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 413, 422)
-}
+ERRORS = error_responses(401, 403, 404, 409)
 
 
 def require_admin(

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from api.dify_filter import ConditionError, matches
 from api.keys import API_BEARER, Credentials
+from api.schemas import error_responses
 from api.state import AnswererDep, StateDep
 from assistant.ingest.chunk import BREADCRUMB_SEPARATOR
 
@@ -73,7 +74,11 @@ def install_dify_errors(app: FastAPI) -> None:
         return dify_error(exc.status, exc.code, exc.message)
 
 
-@router.post("/retrieval", dependencies=[Depends(dify_key)])
+@router.post(
+    "/retrieval",
+    dependencies=[Depends(dify_key)],
+    responses=error_responses(403, 404, dify=(403, 404)),
+)
 def retrieval(request: RetrievalRequest, answerer: AnswererDep) -> JSONResponse:
     """按 Dify 外部知识库协议返回相关条款。"""
     if request.knowledge_id == ALL_DOCUMENTS:

@@ -63,8 +63,12 @@ def error_response(status: int, code: str, message: str, request: Request | None
     return JSONResponse({"error": error}, status_code=status)
 
 
+LOCATIONS = ("body", "query", "path", "header", "cookie")
+
+
 def _field(loc: Sequence[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    # the first element says where the field is; a field may itself be called "query"
+    parts = [str(p) for p in (loc[1:] if loc and loc[0] in LOCATIONS else loc)]
     names = [FIELD_NAMES.get(p, p) for p in parts if not p.isdigit()]
     return names[-1] if names else "请求体"
 
@@ -111,10 +115,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "未找到请求的地址", 405: "不支持该请求方法"}
-        return error_response(
+        messages = {404: "未找到请求的地址", 405: "不支持该请求方法", 400: "请求体无法解析：须为 UTF-8 编码的 JSON"}
+        response = error_response(
             exc.status_code, "http_error", messages.get(exc.status_code, "请求无法处理"), request
         )
+        response.headers.update(exc.headers or {})  # 405 keeps its Allow
+        return response
 
     @app.exception_handler(UnknownLocatorError)
     async def unknown_locator(_: Request, exc: UnknownLocatorError) -> JSONResponse:
@@ -183,6 +189,18 @@ class AccessLog:
             )
 
 
+def _invalid_utf8_at(scope: Scope, body: bytes) -> int | None:
+    """The offset of the first byte that is not UTF-8, in a JSON body (None: a valid or no JSON body)."""
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+    if not body or not content_type.split(b";")[0].strip().endswith(b"json"):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return None
+
+
 class BodySizeLimit:
     """Refuse request bodies over a limit with 413, before the app reads them."""
 
@@ -217,6 +235,11 @@ class BodySizeLimit:
             if len(body) > limit:
                 await self._too_large(send, limit)
                 return
+        offset = _invalid_utf8_at(scope, body)
+        if offset is not None:
+            explained = f"请求体不是合法的 UTF-8 编码（第 {offset + 1} 个字节起无法解码）"
+            await send_error(send, 400, "bad_encoding", explained)
+            return
         replayed = False
 
         async def replay() -> Message:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.keys import ApiKeyDep
 from api.routes import check_doc_ids
-from api.schemas import ErrorResponse
+from api.schemas import error_responses
 from api.state import FitDep
 from assistant.fit_report import fit_to_json
 
@@ -37,7 +37,7 @@ class FitRequest(BaseModel):
 @router.post(
     "/api/fit",
     dependencies=[ApiKeyDep],
-    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses=error_responses(401, 404),
 )
 def fit(request: FitRequest, matcher: FitDep) -> Any:
     """企业描述 → 各文件中的相关条款（分主题、附匹配原因、牵头单位、文件名、结构化的支持措施）。

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.client_tasks import is_task_prompt, task_reply
 from api.errors import ApiError
 from api.keys import ApiBearerDoc, check_bearer
-from api.schemas import CitationOut, ErrorResponse
+from api.schemas import CitationOut, error_responses
 from api.state import AnswererDep, ServiceState, StateDep
 from assistant.answer import Answer
 from assistant.followup import Turn
@@ -141,7 +141,7 @@ def _stream(
 @router.post(
     "/v1/chat/completions",
     dependencies=[ApiBearerDoc],
-    responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses=error_responses(401, 404),
 )
 def chat_completions(
     request: ChatRequest,
@@ -205,7 +205,7 @@ def model_list(state: ServiceState) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/v1/models", dependencies=[ApiBearerDoc])
+@router.get("/v1/models", dependencies=[ApiBearerDoc], responses=error_responses(401))
 def models(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """可用模型：policyqa（全部文档）与每个文档一个模型（policyqa/<doc_id>）。"""
     check_bearer(state, authorization)
@@ -215,7 +215,7 @@ def models(state: StateDep, authorization: Annotated[str | None, Header()] = Non
 @router.get(
     "/v1/models/{model_id:path}",
     dependencies=[ApiBearerDoc],
-    responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}},
+    responses=error_responses(401, 404),
 )
 def model(
     model_id: str, state: StateDep, authorization: Annotated[str | None, Header()] = None

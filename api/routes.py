@@ -22,6 +22,7 @@ from api.schemas import (
     SearchRequest,
     SearchResponse,
     TocNode,
+    error_responses,
 )
 from api.state import AnswererDep, get_state
 from assistant.answer import Answerer
@@ -30,12 +31,7 @@ from assistant.ingest.document import outline, parent_locator
 
 router = APIRouter()
 FIX_COMMAND = "修正 reason 所述问题后运行 `policyqa index`（或 `policyqa docs list` 检查文件库），再重启服务"
-ERRORS: dict[int | str, dict[str, object]] = {
-    404: {"model": ErrorResponse},
-    413: {"model": ErrorResponse},
-    422: {"model": ErrorResponse},
-    503: {"model": ErrorResponse},
-}
+ERRORS = error_responses(401, 404)
 
 
 def check_doc_ids(answerer: Answerer, doc_ids: Collection[str] | None) -> None:

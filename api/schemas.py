@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -201,3 +202,39 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class DifyErrorResponse(BaseModel):
+    error_code: int
+    error_msg: str
+
+
+ERROR_DESCRIPTIONS = {
+    400: "请求体无法解析（不是 UTF-8 编码的 JSON），或主机名不在 POLICYQA_TRUSTED_HOSTS 中",
+    401: "密钥无效或缺失",
+    403: "管理接口未启用（未设置 POLICYQA_ADMIN_KEY）；Dify 接口的密钥无效",
+    404: "文档、条款或地址不存在",
+    408: "请求体发送超时（POLICYQA_REQUEST_TIMEOUT）",
+    409: "冲突：文档已存在，或已有索引重建在进行",
+    413: "请求体过大",
+    422: "请求参数不正确",
+    429: "请求过于频繁（POLICYQA_RATE_LIMIT）；Retry-After 给出等待秒数",
+    503: "索引加载中或不可用，或服务繁忙（POLICYQA_MAX_CONCURRENT / POLICYQA_MAX_QUEUE）；Retry-After 给出等待秒数",
+}
+# What any route behind the traffic layer may answer besides its own errors.
+TRAFFIC_ERRORS = (400, 408, 413, 422, 429, 503)
+
+
+def error_responses(*codes: int, dify: Collection[int] = ()) -> dict[int | str, dict[str, Any]]:
+    """The error statuses of a route for the OpenAPI document: its own and the traffic layer's.
+
+    Args:
+        dify: statuses answered in Dify's error shape instead of ours.
+    """
+    return {
+        code: {
+            "model": DifyErrorResponse if code in dify else ErrorResponse,
+            "description": ERROR_DESCRIPTIONS[code],
+        }
+        for code in sorted({*TRAFFIC_ERRORS, *codes})
+    }

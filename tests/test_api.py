@@ -279,3 +279,26 @@ def test_the_openapi_document_is_readable_by_tools(client: TestClient) -> None:
     assert len(ids) == len(set(ids))
     assert {"ask", "search", "chat_completions", "retrieval", "fit", "upload_document"} <= set(ids)
     assert spec["paths"]["/api/ask"]["post"]["security"] == [{"ApiKey": []}]
+
+
+def test_small_protocol_details(client: TestClient) -> None:
+    """405 names the allowed methods; a bad byte is placed exactly; a blank field is named."""
+    wrong_method = client.get("/api/ask")
+    assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST"
+    body = '{"question": "人才'.encode() + b"\xff" + '公寓"}'.encode()
+    bad = client.post("/api/ask", content=body, headers={"Content-Type": "application/json"})
+    at = len('{"question": "人才'.encode()) + 1
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_encoding"
+    assert f"第 {at} 个字节" in bad.json()["error"]["message"]
+    assert client.post("/api/search", json={"query": "\t"}).json()["error"]["message"] == "查询不能为空"
+
+
+def test_the_openapi_document_lists_every_status_a_route_returns(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        if path in ("/healthz", "/readyz"):
+            continue
+        for method, operation in operations.items():
+            listed = set(operation["responses"])
+            assert {"400", "408", "413", "422", "429", "503"} <= listed, (method, path)
+            assert listed & {"401", "403"}, (method, path)
