@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.keys import ApiKeyDep
 from api.routes import check_doc_ids
-from api.schemas import error_responses
+from api.schemas import NOT_BLANK, error_responses, not_blank
 from api.state import FitDep
 from assistant.fit_report import fit_to_json
 
@@ -18,7 +18,9 @@ router = APIRouter(tags=["政策匹配"])
 
 
 class FitRequest(BaseModel):
-    profile: str = Field(min_length=1, max_length=2000, description="企业自述：做什么、在哪里、需要什么")
+    profile: str = Field(
+        min_length=1, max_length=2000, description="企业自述：做什么、在哪里、需要什么", json_schema_extra=NOT_BLANK
+    )
     district: str = Field(default="", max_length=50)
     industry: str = Field(default="", max_length=100)
     top_k: int = Field(default=10, ge=1, le=50)
@@ -26,12 +28,7 @@ class FitRequest(BaseModel):
         default=None, max_length=50, description="只在这些文档中匹配；不填则匹配全部文档"
     )
 
-    @field_validator("profile")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("不能为空")
-        return value.strip()
+    _profile = field_validator("profile")(not_blank)
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import asdict
 from typing import Any, Literal
@@ -15,11 +16,20 @@ from assistant.retrieve import Hit
 MAX_QUESTION_CHARS = 1000
 
 
-def _not_blank(value: str) -> str:
-    value = value.strip()
-    if not value:
+# Blank: whitespace as JSON Schema's \s knows it, and control characters. A text field must hold
+# a character outside them; the pattern is also in the OpenAPI document, so clients and
+# generated requests agree with the server on what counts as empty.
+BLANK = r"\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\x00-\x1f\x7f-\x9f"
+VISIBLE = f"[^{BLANK}]"
+NOT_BLANK: dict[str, Any] = {"pattern": VISIBLE}
+
+
+def not_blank(value: str) -> str:
+    """The value stripped; a ValueError (不能为空) when it holds nothing visible."""
+    if not re.search(VISIBLE, value):
         raise ValueError("不能为空")
-    return value
+    return value.strip()
+
 
 
 class HistoryTurn(BaseModel):
@@ -30,21 +40,23 @@ class HistoryTurn(BaseModel):
 
 
 class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="问题")
+    question: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, description="问题", json_schema_extra=NOT_BLANK
+    )
     history: list[HistoryTurn] = Field(default_factory=list, max_length=40)
     top_k: int = Field(default=5, ge=1, le=20)
     mode: Literal["extractive", "llm"] = "extractive"
     doc_ids: list[str] | None = Field(default=None, max_length=50)
 
-    _question = field_validator("question")(_not_blank)
+    _question = field_validator("question")(not_blank)
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra=NOT_BLANK)
     top_k: int = Field(default=5, ge=1, le=20)
     doc_ids: list[str] | None = Field(default=None, max_length=50)
 
-    _query = field_validator("query")(_not_blank)
+    _query = field_validator("query")(not_blank)
 
 
 class CitationOut(BaseModel):
