@@ -35,11 +35,29 @@ class LLMUnavailable(PolicyQAError):
 
 
 class LLMUngrounded(LLMUnavailable):
-    """The LLM's reply states a figure that none of the clauses it cites contains."""
+    """The LLM's reply states a figure or names a unit that none of the clauses it cites contains."""
 
 
 _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
+# A named unit: an administrative level, then a body's name (市交通运输局, 省发展改革委, 县人民政府).
+_LEVEL = r"(?:国务院|国家|中央|省|自治区|市|州|县|区|旗|镇|乡|街道)"
+_UNIT = re.compile(
+    _LEVEL + r"[\u4e00-\u9fff]{0,12}?(?:委员会|管委会|办公室|办公厅|人民政府|政府|局|委|厅|办|署|院|中心)"
+)
+MIN_UNIT_CHARS = 3
+
+
+def _unsupported_units(text: str, stated: str) -> list[str]:
+    """Named units of the text that the stated clauses do not name. A unit counts as named
+    when it, or its tail from a later level word, is there: 湖州市财政局 by 市财政局, never by 县财政局."""
+    found = []
+    for match in _UNIT.finditer(text):
+        unit = match.group(0)
+        tails = [unit[level.start() :] for level in re.finditer(_LEVEL, unit)]
+        if not any(len(tail) >= MIN_UNIT_CHARS and tail in stated for tail in tails):
+            found.append(unit)
+    return found
 
 
 @dataclass(frozen=True)
@@ -61,7 +79,8 @@ _MARKER = re.compile(r"［[^］]*］")
 
 def check_citations(text: str, clauses: Sequence[Clause]) -> LLMReply:
     """Keep the markers that name a given clause; drop (and log) the others. A reply whose
-    figures (digits) are not in the clauses it cites is refused, markup is removed."""
+    figures (digits) or named units (市财政局) are not in the clauses it cites is refused, markup
+    is removed."""
     known = {c.cite or marker_text(c.locator): c for c in clauses}
     cited: list[Clause] = []
     for found in markers_in(text):
@@ -76,11 +95,14 @@ def check_citations(text: str, clauses: Sequence[Clause]) -> LLMReply:
     if _TAG.search(text):  # an answer is plain text: markup from the endpoint never reaches a client
         log.warning("LLM reply carried markup, removed")
         text = _TAG.sub("", text)
-    figures = set(_FIGURE.findall(_MARKER.sub("", text)))
-    stated = " ".join(f"{c.label} {c.text}" for c in cited)
-    unsupported = sorted(f for f in figures if f not in stated)
+    claimed = _MARKER.sub("", text)
+    stated = " ".join(f"{c.label} {c.text} {c.lead_unit or ''}" for c in cited)
+    unsupported = sorted(f for f in set(_FIGURE.findall(claimed)) if f not in stated)
+    unsupported += _unsupported_units(claimed, stated)
     if unsupported:
-        raise LLMUngrounded(f"the reply states figures its cited clauses do not: {', '.join(unsupported)}")
+        raise LLMUngrounded(
+            f"the reply states figures or units its cited clauses do not: {', '.join(unsupported)}"
+        )
     return LLMReply(text.strip(), tuple(cited))
 
 

@@ -78,6 +78,7 @@ def fake_llm() -> FastAPI:
             "cites": "根据条款，统筹安排建设100万平方米人才公寓［二（三）3］，另见［九（九）9］。",
             "silent": "人才公寓建设100万平方米。",
             "inflates": "人才公寓建设1000万平方米［二（三）3］。",
+            "misnames": "建设上海人才高地战略支点城市，由市财政局牵头［二（三）3］。",
             "markup": "<script>alert(1)</script>统筹安排建设100万平方米人才公寓<img src=x onerror=alert(1)>［二（三）3］。",
         }.get(model, "x［二（三）3］")
         assert "［二（三）3］ 二、（三）3. 建设上海人才高地战略支点城市" in prompt

@@ -380,6 +380,12 @@ def test_an_llm_figure_its_clause_does_not_state_is_refused(answerer: Answerer, 
     assert "数字" in (answer.notice or "")
 
 
+def test_an_llm_unit_its_clause_does_not_name_is_refused(answerer: Answerer, llm_url: str) -> None:
+    answer = llm_answerer(answerer, llm_url, "misnames").ask("人才公寓计划建设多少平方米？", mode="llm")
+    assert answer.mode == "extractive" and "市财政局" not in answer.answer
+    assert "单位名称" in (answer.notice or "")
+
+
 def test_llm_markup_never_reaches_the_answer(answerer: Answerer, llm_url: str) -> None:
     answer = llm_answerer(answerer, llm_url, "markup").ask("人才公寓计划建设多少平方米？", mode="llm")
     assert answer.mode == "llm" and answer.answer == "统筹安排建设100万平方米人才公寓［二（三）3］。"

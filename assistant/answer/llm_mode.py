@@ -33,7 +33,7 @@ def with_llm(
         reply = llm.answer(extractive.standalone_question, history, clauses)
     except LLMUngrounded as exc:
         log.warning("LLM reply not grounded, answering extractively: %s", exc)
-        return replace(extractive, notice="大模型的回答含有所引条款中没有的数字，已改用摘录模式回答。")
+        return replace(extractive, notice="大模型的回答含有所引条款中没有的数字或单位名称，已改用摘录模式回答。")
     except LLMUnavailable as exc:
         log.warning("LLM call failed, answering extractively: %s", exc)
         return replace(extractive, notice="大模型暂时不可用，已改用摘录模式回答。")
