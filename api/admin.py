@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
 from api.keys import ADMIN_BEARER, Credentials
+from api.openapi_models import LibraryResponse, RebuildStatusOut, RemoveResult, UploadResult
 from api.schemas import error_responses
 from api.state import ServiceState, StateDep, get_state
 from assistant.errors import DocumentTooLargeError, DuplicateDocumentError, LibraryError
@@ -61,7 +62,7 @@ def _library_error(exc: LibraryError) -> ApiError:
     return ApiError(422, "bad_document", str(exc))
 
 
-@router.get("/documents", dependencies=[AdminDep], responses=ERRORS)
+@router.get("/documents", dependencies=[AdminDep], responses={200: {"model": LibraryResponse}, **ERRORS})
 def list_documents(state: StateDep) -> dict[str, Any]:
     """文件库中的全部文档（含未建入索引的），附条款数与校验和。"""
     library = library_of(state)
@@ -74,7 +75,9 @@ def list_documents(state: StateDep) -> dict[str, Any]:
     }
 
 
-@router.post("/documents", dependencies=[AdminDep], status_code=202, responses=ERRORS)
+@router.post(
+    "/documents", dependencies=[AdminDep], status_code=202, responses={202: {"model": UploadResult}, **ERRORS}
+)
 def upload_document(
     state: StateDep,
     file: Annotated[UploadFile, File(description="政策文件：.txt .md .html .docx .pdf")],
@@ -97,7 +100,12 @@ def upload_document(
     return JSONResponse({**added.to_json(), "reindex": status.to_json()}, status_code=202)
 
 
-@router.delete("/documents/{doc_id}", dependencies=[AdminDep], status_code=202, responses=ERRORS)
+@router.delete(
+    "/documents/{doc_id}",
+    dependencies=[AdminDep],
+    status_code=202,
+    responses={202: {"model": RemoveResult}, **ERRORS},
+)
 def remove_document(doc_id: str, state: StateDep) -> JSONResponse:
     """从文件库删除文档及其文件，然后在后台重建索引。"""
     library = library_of(state)
@@ -113,13 +121,15 @@ def remove_document(doc_id: str, state: StateDep) -> JSONResponse:
     )
 
 
-@router.post("/reindex", dependencies=[AdminDep], status_code=202, responses=ERRORS)
+@router.post(
+    "/reindex", dependencies=[AdminDep], status_code=202, responses={202: {"model": RebuildStatusOut}, **ERRORS}
+)
 def reindex(state: StateDep) -> JSONResponse:
     """重建索引（只重新解析、嵌入有变化的文档）；进行中时返回 409。"""
     return JSONResponse(state.request_rebuild(queue=False).to_json(), status_code=202)
 
 
-@router.get("/reindex", dependencies=[AdminDep], responses=ERRORS)
+@router.get("/reindex", dependencies=[AdminDep], responses={200: {"model": RebuildStatusOut}, **ERRORS})
 def reindex_status(state: StateDep) -> dict[str, object]:
     """最近一次重建的状态：idle / running / done / failed。"""
     return state.rebuild.to_json()

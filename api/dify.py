@@ -15,10 +15,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Security
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.dify_filter import ConditionError, matches
 from api.keys import API_BEARER, Credentials
+from api.openapi_models import RetrievalResponse
 from api.schemas import error_responses
 from api.state import AnswererDep, StateDep
 from assistant.ingest.chunk import BREADCRUMB_SEPARATOR
@@ -35,6 +36,18 @@ class RetrievalSetting(BaseModel):
 
 
 class RetrievalRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "knowledge_id": "policyqa",
+                    "query": "人才公寓建设多少平方米",
+                    "retrieval_setting": {"top_k": 3, "score_threshold": 0.5},
+                }
+            ]
+        }
+    )
+
     knowledge_id: str = Field(min_length=1, max_length=200)
     query: str = Field(min_length=1, max_length=1000)
     retrieval_setting: RetrievalSetting
@@ -77,7 +90,7 @@ def install_dify_errors(app: FastAPI) -> None:
 @router.post(
     "/retrieval",
     dependencies=[Depends(dify_key)],
-    responses=error_responses(403, 404, dify=(403, 404)),
+    responses={200: {"model": RetrievalResponse}, **error_responses(403, 404, dify=(403, 404))},
 )
 def retrieval(request: RetrievalRequest, answerer: AnswererDep) -> JSONResponse:
     """按 Dify 外部知识库协议返回相关条款。"""

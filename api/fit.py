@@ -6,9 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.keys import ApiKeyDep
+from api.openapi_models import FitResponse
 from api.routes import check_doc_ids
 from api.schemas import NOT_BLANK, error_responses, not_blank
 from api.state import FitDep
@@ -18,6 +19,12 @@ router = APIRouter(tags=["政策匹配"])
 
 
 class FitRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"profile": "我们是德清县的地理信息企业，想了解研发补助和人才政策", "top_k": 10}]
+        }
+    )
+
     profile: str = Field(
         min_length=1, max_length=2000, description="企业自述：做什么、在哪里、需要什么", json_schema_extra=NOT_BLANK
     )
@@ -34,7 +41,7 @@ class FitRequest(BaseModel):
 @router.post(
     "/api/fit",
     dependencies=[ApiKeyDep],
-    responses=error_responses(401, 404),
+    responses={200: {"model": FitResponse}, **error_responses(401, 404)},
 )
 def fit(request: FitRequest, matcher: FitDep) -> Any:
     """企业描述 → 各文件中的相关条款（分主题、附匹配原因、牵头单位、文件名、结构化的支持措施）。

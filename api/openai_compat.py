@@ -13,13 +13,14 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Path
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.client_tasks import is_task_prompt, task_reply
 from api.errors import ApiError
 from api.keys import ApiBearerDoc, check_bearer
+from api.openapi_models import CHAT_STREAM, ChatCompletion, ModelInfo, ModelList
 from api.schemas import CitationOut, error_responses
 from api.state import AnswererDep, ServiceState, StateDep
 from assistant.answer import Answer
@@ -40,7 +41,24 @@ class ChatMessage(BaseModel):
 
 
 class ChatRequest(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {"model": "policyqa", "messages": [{"role": "user", "content": "人才公寓计划建设多少平方米？"}]},
+                {
+                    "model": "policyqa",
+                    "stream": True,
+                    "stream_options": {"include_usage": True},
+                    "messages": [
+                        {"role": "user", "content": "德清县的发展定位是什么？"},
+                        {"role": "assistant", "content": "德清县……"},
+                        {"role": "user", "content": "那长兴县呢？"},
+                    ],
+                },
+            ]
+        },
+    )
 
     model: str = MODEL_ID
     # long chats are fine: only the newest turns reach the answerer (assistant.followup)
@@ -141,7 +159,7 @@ def _stream(
 @router.post(
     "/v1/chat/completions",
     dependencies=[ApiBearerDoc],
-    responses=error_responses(401, 404),
+    responses={200: {"model": ChatCompletion, "content": CHAT_STREAM}, **error_responses(401, 404)},
 )
 def chat_completions(
     request: ChatRequest,
@@ -205,7 +223,9 @@ def model_list(state: ServiceState) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/v1/models", dependencies=[ApiBearerDoc], responses=error_responses(401))
+@router.get(
+    "/v1/models", dependencies=[ApiBearerDoc], responses={200: {"model": ModelList}, **error_responses(401)}
+)
 def models(state: StateDep, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """可用模型：policyqa（全部文档）与每个文档一个模型（policyqa/<doc_id>）。"""
     check_bearer(state, authorization)
@@ -215,10 +235,12 @@ def models(state: StateDep, authorization: Annotated[str | None, Header()] = Non
 @router.get(
     "/v1/models/{model_id:path}",
     dependencies=[ApiBearerDoc],
-    responses=error_responses(401, 404),
+    responses={200: {"model": ModelInfo}, **error_responses(401, 404)},
 )
 def model(
-    model_id: str, state: StateDep, authorization: Annotated[str | None, Header()] = None
+    model_id: Annotated[str, Path(description="policyqa 或 policyqa/<doc_id>", examples=["policyqa"])],
+    state: StateDep,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """一个模型的信息（clients check the model they are configured with）。"""
     check_bearer(state, authorization)

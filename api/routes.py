@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
 from api.keys import ApiKeyDep
+from api.openapi_models import HealthResponse, ReadyResponse
 from api.schemas import (
     AskRequest,
     AskResponse,
@@ -100,7 +102,11 @@ def documents(answerer: AnswererDep) -> DocumentsResponse:
     responses=ERRORS,
     tags=["文档"],
 )
-def clause(doc_id: str, locator: str, answerer: AnswererDep) -> ClauseOut:
+def clause(
+    doc_id: Annotated[str, Path(description="文档编号", examples=["huzhou-jinxiyi-2024"])],
+    locator: Annotated[str, Path(description="条款位置（答案引用中的 locator）", examples=["二/三/3"])],
+    answerer: AnswererDep,
+) -> ClauseOut:
     """一个条款的全文、位置（breadcrumb）、上级和下级条目。"""
     document = answerer.documents.get(doc_id)
     if document is None:
@@ -123,13 +129,17 @@ def clause(doc_id: str, locator: str, answerer: AnswererDep) -> ClauseOut:
     )
 
 
-@router.get("/healthz", tags=["运维"])
+@router.get("/healthz", tags=["运维"], response_model=HealthResponse)
 async def healthz() -> dict[str, str]:
     """进程存活。在事件循环上直接回答，不排在问答请求之后。"""
     return {"status": "ok"}
 
 
-@router.get("/readyz", tags=["运维"], responses={503: {"model": ErrorResponse}})
+@router.get(
+    "/readyz",
+    tags=["运维"],
+    responses={200: {"model": ReadyResponse}, 503: {"model": ErrorResponse, "description": "索引加载中或不可用"}},
+)
 async def readyz(request: Request) -> JSONResponse:
     """索引加载完成后返回 200；不可用时给出原因和修复命令。"""
     state = get_state(request)

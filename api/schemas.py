@@ -40,6 +40,22 @@ class HistoryTurn(BaseModel):
 
 
 class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"question": "人才公寓计划建设多少平方米？"},
+                {
+                    "question": "那长兴县呢？",
+                    "history": [
+                        {"role": "user", "content": "德清县的发展定位是什么？"},
+                        {"role": "assistant", "content": "德清县……［二（一）4］"},
+                    ],
+                    "top_k": 5,
+                },
+            ]
+        }
+    )
+
     question: str = Field(
         min_length=1, max_length=MAX_QUESTION_CHARS, description="问题", json_schema_extra=NOT_BLANK
     )
@@ -52,6 +68,8 @@ class AskRequest(BaseModel):
 
 
 class SearchRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"query": "人才公寓", "top_k": 5}]})
+
     query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, json_schema_extra=NOT_BLANK)
     top_k: int = Field(default=5, ge=1, le=20)
     doc_ids: list[str] | None = Field(default=None, max_length=50)

@@ -302,3 +302,17 @@ def test_the_openapi_document_lists_every_status_a_route_returns(client: TestCli
             listed = set(operation["responses"])
             assert {"400", "408", "413", "422", "429", "503"} <= listed, (method, path)
             assert listed & {"401", "403"}, (method, path)
+
+
+def test_every_operation_has_a_response_model_and_every_body_an_example(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            success = next(v for k, v in operation["responses"].items() if k.startswith("2"))
+            assert any("schema" in media and media["schema"] for media in success["content"].values()), (method, path)
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                schema = body["schema"]
+                if "$ref" in schema:
+                    schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+                assert schema.get("examples"), (method, path)
