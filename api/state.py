@@ -8,6 +8,7 @@ current one serving and says why in the rebuild status.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -52,6 +53,18 @@ class RebuildStatus:
         }
 
 
+def settle_memory() -> None:
+    """Collect what loading left behind, then exempt the loaded index from garbage collection.
+
+    The index is some 150,000 long-lived objects; a full collection scanning them paused every
+    request for ~150 ms. Frozen objects are still freed by reference counting when a rebuild
+    replaces them; unfreezing first lets the collector see the previous index's cycles once.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 @dataclass
 class ServiceState:
     settings: Settings
@@ -66,6 +79,7 @@ class ServiceState:
         answerer = load_answerer(self.settings, progress=False)
         fit = load_fit_matcher(self.settings, answerer)
         self.fit, self.answerer, self.error = fit, answerer, None  # the fit matcher holds its own answerer
+        settle_memory()
 
     def load(self) -> None:
         """Build or load the index; /readyz turns 200 when this is done."""
@@ -74,6 +88,7 @@ class ServiceState:
                 self._load_fresh()
             else:
                 self.fit = load_fit_matcher(self.settings, self.answerer)
+                settle_memory()
         except PolicyQAError as exc:
             self.error = str(exc)
             log.error("could not load the index: %s", exc)
