@@ -102,7 +102,7 @@ class Probe:
                     self.errors += 1
                 time.sleep(0.1)
 
-    def summary(self) -> dict[str, float]:
+    def summary(self) -> dict[str, float | int]:
         values = self.latencies or [0.0]
         return {
             "probes": len(self.latencies),
@@ -110,6 +110,7 @@ class Probe:
             "p50_ms": round(statistics.median(values), 1),
             "p95_ms": round(percentile(values, 0.95), 1),
             "max_ms": round(max(values), 1),
+            "over_100_ms": sum(1 for v in self.latencies if v > 100),
         }
 
 
