@@ -11,6 +11,7 @@ so Dify's score threshold drops out-of-scope queries; the rank-based fusion scor
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Request, Security
@@ -22,6 +23,7 @@ from api.keys import API_BEARER, Credentials
 from api.openapi_models import RetrievalResponse
 from api.schemas import error_responses
 from api.state import AnswererDep, StateDep
+from assistant.answer import Answerer
 from assistant.ingest.chunk import BREADCRUMB_SEPARATOR
 
 CANDIDATE_FACTOR = 5
@@ -87,6 +89,47 @@ def install_dify_errors(app: FastAPI) -> None:
         return dify_error(exc.status, exc.code, exc.message)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A clause offered to Dify, scored by how likely it answers the query."""
+
+    doc_id: str
+    locator: str
+    label: str
+    marker: str
+    breadcrumb: tuple[str, ...]
+    lead_unit: str | None
+    text: str
+    score: float
+
+
+def candidates(answerer: Answerer, query: str, pool: int, doc_ids: list[str] | None) -> list[Candidate]:
+    """The clauses the answer rests on first, then the other search hits.
+
+    The query is answered as /api/ask answers it, so its kind is recognised: 文号是什么 leads
+    to the clause stating the number, 有哪些重点任务 to the part that lists them. When the
+    answerer declines, no clause scores above the answer's own (low) relevance, so Dify's
+    threshold drops what the documents do not cover.
+    """
+    answer = answerer.ask(query, top_k=min(pool, 20), doc_ids=doc_ids)
+    ceiling = answer.relevance if answer.abstained else 1.0
+    found = [] if answer.abstained else [
+        Candidate(c.doc_id, c.locator, c.label, c.marker, c.breadcrumb, c.lead_unit, c.text, c.relevance)
+        for c in answer.citations
+    ]
+    seen = {(c.doc_id, c.locator) for c in found}
+    for hit in answerer.search(query, pool, doc_ids):
+        if (hit.doc_id, hit.locator) not in seen:
+            seen.add((hit.doc_id, hit.locator))
+            found.append(
+                Candidate(
+                    hit.doc_id, hit.locator, hit.label, hit.marker, hit.breadcrumb, hit.lead_unit, hit.text,
+                    min(hit.relevance or 0.0, ceiling),
+                )
+            )
+    return found[:pool]
+
+
 @router.post(
     "/retrieval",
     dependencies=[Depends(dify_key)],
@@ -103,17 +146,17 @@ def retrieval(request: RetrievalRequest, answerer: AnswererDep) -> JSONResponse:
     wanted = request.retrieval_setting.top_k
     # with a metadata condition, filter a wider pool of candidates, then keep the best top_k
     pool = wanted if not request.metadata_condition else min(MAX_CANDIDATES, wanted * CANDIDATE_FACTOR)
-    hits = answerer.search(request.query.strip() or request.query, pool, doc_ids)
+    query = request.query.strip() or request.query
     records = []
-    for hit in hits:
-        meta = answerer.documents[hit.doc_id].meta
+    for candidate in candidates(answerer, query, pool, doc_ids):
+        meta = answerer.documents[candidate.doc_id].meta
         metadata = {
-            "doc_id": hit.doc_id,
+            "doc_id": candidate.doc_id,
             "document_title": meta.title,
-            "locator": hit.locator,
-            "marker": hit.marker,
-            "breadcrumb": BREADCRUMB_SEPARATOR.join(hit.breadcrumb),
-            "lead_unit": hit.lead_unit or "",
+            "locator": candidate.locator,
+            "marker": candidate.marker,
+            "breadcrumb": BREADCRUMB_SEPARATOR.join(candidate.breadcrumb),
+            "lead_unit": candidate.lead_unit or "",
             "number": meta.number,
             "issuer": meta.issuer,
             "date": meta.date,
@@ -122,8 +165,8 @@ def retrieval(request: RetrievalRequest, answerer: AnswererDep) -> JSONResponse:
             kept = matches(request.metadata_condition, metadata)
         except ConditionError as exc:
             return dify_error(400, 2001, f"Invalid metadata_condition: {exc}")
-        if kept and (hit.relevance or 0.0) >= request.retrieval_setting.score_threshold:
+        if kept and candidate.score >= request.retrieval_setting.score_threshold:
             records.append(
-                {"content": hit.text, "score": hit.relevance or 0.0, "title": hit.label, "metadata": metadata}
+                {"content": candidate.text, "score": candidate.score, "title": candidate.label, "metadata": metadata}
             )
     return JSONResponse({"records": records[:wanted]})

@@ -3,8 +3,10 @@
     python -m eval.relevance [--suite huzhou] [--json]
 
 For the answerable and the unanswerable questions of a gold suite, the distribution of
-the top hit's score: the calibrated relevance (what /api/search and Dify's /retrieval
-return) and, for comparison, the rank-based fusion score they returned before. Reports
+the top score: Dify's /retrieval (routed like an answer: the clauses an answer rests on,
+capped at the answer's relevance when it declines), the calibrated relevance of the top
+search hit (what /api/search returns, and /retrieval did before it was routed) and the
+rank-based fusion score /retrieval returned first. Reports
 quartiles and the share of questions whose top hit clears 0.5 (a Dify threshold).
 """
 
@@ -15,6 +17,7 @@ import json
 
 import numpy as np
 
+from api.dify import candidates
 from assistant.service import load_answerer
 from assistant.settings import get_settings
 from eval.gold import load_gold
@@ -43,8 +46,8 @@ def main() -> None:
     suite = SUITES[args.suite]
     answerer = load_answerer(suite.settings(get_settings()), progress=False)
     groups: dict[str, dict[str, list[float]]] = {
-        "answerable": {"relevance": [], "fusion": []},
-        "unanswerable": {"relevance": [], "fusion": []},
+        "answerable": {"dify": [], "relevance": [], "fusion": []},
+        "unanswerable": {"dify": [], "relevance": [], "fusion": []},
     }
     for item in load_gold(suite.gold_file):
         if item.history or item.type == "chitchat":
@@ -53,6 +56,8 @@ def main() -> None:
         group = groups["answerable" if item.answerable else "unanswerable"]
         group["relevance"].append(hits[0].relevance or 0.0 if hits else 0.0)
         group["fusion"].append(hits[0].score if hits else 0.0)
+        offered = candidates(answerer, item.question, 5, None)  # what /retrieval returns, best first
+        group["dify"].append(max((c.score for c in offered), default=0.0))
     report = {name: {score: summary(values) for score, values in group.items()} for name, group in groups.items()}
     if args.json:
         print(json.dumps(report, indent=2))

@@ -444,3 +444,18 @@ def test_policyqa_serve_end_to_end(private_settings: Settings) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_dify_retrieval_is_routed_like_an_answer(base_url: str) -> None:
+    """A question about the document's number or structure gets the clause that states it;
+    a question the answerer declines gets no record above the answer's own relevance."""
+
+    def records(query: str) -> list[dict[str, Any]]:
+        body = {"knowledge_id": "policyqa", "query": query, "retrieval_setting": {"top_k": 3, "score_threshold": 0.5}}
+        response = httpx.post(f"{base_url}/retrieval", json=body, headers=KEY, timeout=30)
+        assert response.status_code == 200
+        return list(response.json()["records"])
+
+    assert "湖政办发〔2024〕28号" in records("文号是什么？")[0]["content"]
+    assert [r["metadata"]["locator"] for r in records("有哪些重点任务？")][:1] == ["二"]
+    assert records("2024年湖州财政收入是多少？") == []
