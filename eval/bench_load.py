@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import csv
 import json
+import multiprocessing
 import os
 import platform
 import socket
@@ -27,8 +28,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,39 +80,53 @@ def run_locust(base: str, users: int, seconds: int) -> dict[str, Any]:
     return {"users": users, "seconds": seconds, "endpoints": endpoints, "failures": failures}
 
 
-@dataclass
-class Probe:
-    """/healthz every 100 ms: its latency while everything else runs."""
+def probe_health(base: str, seconds: float) -> dict[str, float | int]:
+    """/healthz every 100 ms for `seconds`: its latency while everything else runs.
 
-    base: str
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    stop: threading.Event = field(default_factory=threading.Event)
+    Runs in a process of its own, so the abusers' work in this one does not delay it."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + seconds
+    with httpx.Client(timeout=10) as client:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                ok = client.get(f"{base}/healthz").status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                latencies.append((time.perf_counter() - started) * 1000)
+            else:
+                errors += 1
+            time.sleep(0.1)
+    values = latencies or [0.0]
+    return {
+        "probes": len(latencies),
+        "errors": errors,
+        "p50_ms": round(statistics.median(values), 1),
+        "p95_ms": round(percentile(values, 0.95), 1),
+        "max_ms": round(max(values), 1),
+        "over_100_ms": sum(1 for v in latencies if v > 100),
+    }
 
-    def run(self) -> None:
-        with httpx.Client(timeout=10) as client:
-            while not self.stop.is_set():
-                started = time.perf_counter()
-                try:
-                    ok = client.get(f"{self.base}/healthz").status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
-                    self.latencies.append((time.perf_counter() - started) * 1000)
-                else:
-                    self.errors += 1
-                time.sleep(0.1)
 
-    def summary(self) -> dict[str, float | int]:
-        values = self.latencies or [0.0]
-        return {
-            "probes": len(self.latencies),
-            "errors": self.errors,
-            "p50_ms": round(statistics.median(values), 1),
-            "p95_ms": round(percentile(values, 0.95), 1),
-            "max_ms": round(max(values), 1),
-            "over_100_ms": sum(1 for v in self.latencies if v > 100),
-        }
+def _put(queue: Any, target: Callable[..., Any], *args: Any) -> None:
+    queue.put(target(*args))
+
+
+def in_own_process(target: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    """Start target(*args) in a fresh process; returns a call that waits for its result."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_put, args=(queue, target, *args), daemon=True)
+    process.start()
+
+    def result() -> Any:
+        value = queue.get(timeout=600)
+        process.join(timeout=30)
+        return value
+
+    return result
 
 
 def long_history_chats(base: str, stop: threading.Event, results: list[tuple[int, float]]) -> None:
@@ -174,9 +189,9 @@ async def _burst(base: str, rate: int, seconds: int) -> dict[str, Any]:
     return {"sent": sent, "seconds": round(took, 1), "per_s": round(sent / took), "statuses": dict(statuses)}
 
 
-def burst(base: str, into: dict[str, Any]) -> None:
+def burst(base: str) -> dict[str, Any]:
     """500 requests/s from one client for 20 s."""
-    into.update(asyncio.run(_burst(base, BURST_RATE, BURST_SECONDS)))
+    return asyncio.run(_burst(base, BURST_RATE, BURST_SECONDS))
 
 
 def slow_connections(base: str, stop: threading.Event, into: dict[str, Any]) -> None:
@@ -235,13 +250,11 @@ def slow_connections(base: str, stop: threading.Event, into: dict[str, Any]) -> 
 
 def abuse(base: str, users: int, seconds: int) -> dict[str, Any]:
     stop = threading.Event()
-    probe = Probe(base)
     chats: list[tuple[int, float]] = []
-    burst_result: dict[str, Any] = {}
     slow_result: dict[str, Any] = {}
     normal: dict[str, Any] = {}
+    health = in_own_process(probe_health, base, seconds)
     threads = [
-        threading.Thread(target=probe.run, daemon=True),
         threading.Thread(target=lambda: normal.update(run_locust(base, users, seconds)), daemon=True),
         threading.Thread(target=long_history_chats, args=(base, stop, chats), daemon=True),
         threading.Thread(target=slow_connections, args=(base, stop, slow_result), daemon=True),
@@ -249,25 +262,22 @@ def abuse(base: str, users: int, seconds: int) -> dict[str, Any]:
     for thread in threads:
         thread.start()
     time.sleep(10)  # the users and the abusers settle in, then the burst
-    burster = threading.Thread(target=burst, args=(base, burst_result), daemon=True)
-    burster.start()
-    threads[1].join()
+    burst_result = in_own_process(burst, base)
+    threads[0].join()
     stop.set()
-    probe.stop.set()
-    burster.join(timeout=120)
     for thread in threads:
         thread.join(timeout=30)
     chat_ms = [ms for _, ms in chats] or [0.0]
     return {
         "normal_users": normal,
-        "healthz": probe.summary(),
+        "healthz": health(),
         "long_history_chat": {
             "requests": len(chats),
             "statuses": dict(Counter(str(s) for s, _ in chats)),
             "p50_ms": round(statistics.median(chat_ms), 1),
             "max_ms": round(max(chat_ms), 1),
         },
-        "burst_500_per_s": burst_result,
+        "burst_500_per_s": burst_result(),
         "slow_connections": slow_result,
     }
 
