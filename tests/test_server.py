@@ -459,3 +459,17 @@ def test_dify_retrieval_is_routed_like_an_answer(base_url: str) -> None:
     assert "湖政办发〔2024〕28号" in records("文号是什么？")[0]["content"]
     assert [r["metadata"]["locator"] for r in records("有哪些重点任务？")][:1] == ["二"]
     assert records("2024年湖州财政收入是多少？") == []
+
+
+def test_langchain_chat_openai_talks_to_policyqa(base_url: str) -> None:
+    """LangChain's ChatOpenAI, pointed at policyqa: invoke, stream and a conversation."""
+    from langchain_core.messages import AIMessage, HumanMessage
+    from langchain_openai import ChatOpenAI
+
+    chat = ChatOpenAI(base_url=f"{base_url}/v1", api_key="secret", model="policyqa", max_retries=0)  # type: ignore[arg-type]
+    assert "100万平方米" in str(chat.invoke("人才公寓计划建设多少平方米？").content)
+    streamed = "".join(str(chunk.content) for chunk in chat.stream("人才公寓计划建设多少平方米？"))
+    assert "100万平方米" in streamed and "参考条款" in streamed
+    first = chat.invoke("德清县的发展定位是什么？")
+    follow = chat.invoke([HumanMessage("德清县的发展定位是什么？"), AIMessage(str(first.content)), HumanMessage("那长兴县呢？")])
+    assert "长兴" in str(follow.content)
