@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Security, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Security, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.errors import ApiError
@@ -106,7 +106,9 @@ def upload_document(
     status_code=202,
     responses={202: {"model": RemoveResult}, **ERRORS},
 )
-def remove_document(doc_id: str, state: StateDep) -> JSONResponse:
+def remove_document(
+    doc_id: Annotated[str, Path(description="文档编号", examples=["dibao-2025"])], state: StateDep
+) -> JSONResponse:
     """从文件库删除文档及其文件，然后在后台重建索引。"""
     library = library_of(state)
     if doc_id not in {meta.doc_id for meta in library.documents()}:

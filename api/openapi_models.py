@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import CitationOut
 
 
 class HealthResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
     status: Literal["ok"]
 
 
 class ReadyResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ready", "clauses": 75, "chunks": 128}]})
+
     status: Literal["ready"]
     clauses: int = Field(description="索引中的条款数")
     chunks: int = Field(description="索引中的文本块数")
@@ -80,6 +84,19 @@ class ModelInfo(BaseModel):
 
 
 class ModelList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "object": "list",
+                    "data": [
+                        {"id": "policyqa", "object": "model", "created": 0, "owned_by": "policyqa", "name": "全部文档"}
+                    ],
+                }
+            ]
+        }
+    )
+
     object: Literal["list"]
     data: list[ModelInfo]
 
@@ -108,6 +125,21 @@ class FitResponse(BaseModel):
 
 
 class RebuildStatusOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "state": "done",
+                    "started_at": "2026-11-30T01:00:00+00:00",
+                    "finished_at": "2026-11-30T01:00:12+00:00",
+                    "error": "",
+                    "documents": 2,
+                    "queued": False,
+                }
+            ]
+        }
+    )
+
     state: Literal["idle", "running", "done", "failed"]
     started_at: str
     finished_at: str
@@ -131,10 +163,73 @@ class LibraryDocument(BaseModel):
 
 
 class LibraryResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "documents": [
+                        {
+                            "doc_id": "dibao-2025",
+                            "title": "关于公布2025年城乡最低生活保障标准的通知",
+                            "number": "",
+                            "issuer": "",
+                            "date": "2025-05-30",
+                            "source": "dibao-2025.txt",
+                            "short_title": "低保标准",
+                            "clauses": 6,
+                            "size": 1834,
+                            "sha256": "0" * 64,
+                            "indexed": True,
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     documents: list[LibraryDocument]
 
 
+_REBUILD_STARTED = {
+    "state": "running",
+    "started_at": "2026-11-30T01:00:00+00:00",
+    "finished_at": "",
+    "error": "",
+    "documents": 0,
+    "queued": False,
+}
+
+
 class UploadResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "document": {
+                        "doc_id": "dibao-2025",
+                        "title": "关于公布2025年城乡最低生活保障标准的通知",
+                        "number": "",
+                        "issuer": "",
+                        "date": "2025-05-30",
+                        "source": "dibao-2025.txt",
+                        "short_title": "",
+                        "clauses": 6,
+                        "size": 1834,
+                        "sha256": "0" * 64,
+                    },
+                    "read_from_document": {
+                        "title": "关于公布2025年城乡最低生活保障标准的通知",
+                        "number": "",
+                        "issuer": "",
+                        "date": "2025-05-30",
+                    },
+                    "given": [],
+                    "reindex": _REBUILD_STARTED,
+                }
+            ]
+        }
+    )
+
     document: LibraryDocument
     read_from_document: dict[str, str] = Field(description="从文档本身读出的标题、文号、发文机关、日期")
     given: list[str] = Field(description="上传时给定（未从文档读取）的字段")
@@ -142,6 +237,18 @@ class UploadResult(BaseModel):
 
 
 class RemoveResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "removed": "dibao-2025",
+                    "title": "关于公布2025年城乡最低生活保障标准的通知",
+                    "reindex": _REBUILD_STARTED,
+                }
+            ]
+        }
+    )
+
     removed: str
     title: str
     reindex: RebuildStatusOut

@@ -179,6 +179,27 @@ class DocumentOut(BaseModel):
 
 
 class DocumentsResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "documents": [
+                        {
+                            "doc_id": "huzhou-jinxiyi-2024",
+                            "title": "湖州市打造虹桥国际开放枢纽金西翼行动计划（2024—2030年）",
+                            "short_title": "湖州市打造虹桥国际开放枢纽金西翼行动计划",
+                            "number": "湖政办发〔2024〕28号",
+                            "issuer": "湖州市人民政府办公室",
+                            "date": "2024-12-30",
+                            "clauses": 75,
+                            "toc": [{"locator": "一", "label": "一、总体要求", "short_label": "一", "children": []}],
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     documents: list[DocumentOut]
 
 

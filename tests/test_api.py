@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -312,7 +313,17 @@ def test_every_operation_has_a_response_model_and_every_body_an_example(client: 
             assert any("schema" in media and media["schema"] for media in success["content"].values()), (method, path)
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if body:
-                schema = body["schema"]
-                if "$ref" in schema:
-                    schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-                assert schema.get("examples"), (method, path)
+                assert resolve(spec, body["schema"]).get("examples"), (method, path)
+            examples = [
+                *(p.get("examples") or p.get("schema", {}).get("examples") for p in operation.get("parameters", [])),
+                *(resolve(spec, m["schema"]).get("examples") for m in success["content"].values() if "schema" in m),
+                *(m.get("example") for m in success["content"].values()),
+            ]
+            assert body or any(examples), f"{method} {path} shows no example"
+
+
+def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema, or the component its $ref names."""
+    if "$ref" in schema:
+        return dict(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]])
+    return schema
