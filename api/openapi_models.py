@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import JsonDict
 
 from api.schemas import CitationOut
 
@@ -124,21 +125,34 @@ class FitResponse(BaseModel):
     summary: str
 
 
+# Example values, shared by the models below.
+_TITLE = "关于公布2025年城乡最低生活保障标准的通知"
+_DOCUMENT: JsonDict = {
+    "doc_id": "dibao-2025",
+    "title": _TITLE,
+    "number": "",
+    "issuer": "",
+    "date": "2025-05-30",
+    "source": "dibao-2025.txt",
+    "short_title": "",
+    "clauses": 6,
+    "size": 1834,
+    "sha256": "0" * 64,
+}
+_STARTED = "2026-11-30T01:00:00+00:00"
+_REBUILD_DONE: JsonDict = {
+    "state": "done",
+    "started_at": _STARTED,
+    "finished_at": "2026-11-30T01:00:12+00:00",
+    "error": "",
+    "documents": 2,
+    "queued": False,
+}
+_REBUILD_STARTED: JsonDict = {**_REBUILD_DONE, "state": "running", "finished_at": "", "documents": 0}
+
+
 class RebuildStatusOut(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "state": "done",
-                    "started_at": "2026-11-30T01:00:00+00:00",
-                    "finished_at": "2026-11-30T01:00:12+00:00",
-                    "error": "",
-                    "documents": 2,
-                    "queued": False,
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_REBUILD_DONE]})
 
     state: Literal["idle", "running", "done", "failed"]
     started_at: str
@@ -163,41 +177,9 @@ class LibraryDocument(BaseModel):
 
 
 class LibraryResponse(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "documents": [
-                        {
-                            "doc_id": "dibao-2025",
-                            "title": "关于公布2025年城乡最低生活保障标准的通知",
-                            "number": "",
-                            "issuer": "",
-                            "date": "2025-05-30",
-                            "source": "dibao-2025.txt",
-                            "short_title": "低保标准",
-                            "clauses": 6,
-                            "size": 1834,
-                            "sha256": "0" * 64,
-                            "indexed": True,
-                        }
-                    ]
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"documents": [{**_DOCUMENT, "indexed": True}]}]})
 
     documents: list[LibraryDocument]
-
-
-_REBUILD_STARTED = {
-    "state": "running",
-    "started_at": "2026-11-30T01:00:00+00:00",
-    "finished_at": "",
-    "error": "",
-    "documents": 0,
-    "queued": False,
-}
 
 
 class UploadResult(BaseModel):
@@ -205,24 +187,8 @@ class UploadResult(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "document": {
-                        "doc_id": "dibao-2025",
-                        "title": "关于公布2025年城乡最低生活保障标准的通知",
-                        "number": "",
-                        "issuer": "",
-                        "date": "2025-05-30",
-                        "source": "dibao-2025.txt",
-                        "short_title": "",
-                        "clauses": 6,
-                        "size": 1834,
-                        "sha256": "0" * 64,
-                    },
-                    "read_from_document": {
-                        "title": "关于公布2025年城乡最低生活保障标准的通知",
-                        "number": "",
-                        "issuer": "",
-                        "date": "2025-05-30",
-                    },
+                    "document": _DOCUMENT,
+                    "read_from_document": {"title": _TITLE, "number": "", "issuer": "", "date": "2025-05-30"},
                     "given": [],
                     "reindex": _REBUILD_STARTED,
                 }
@@ -242,7 +208,7 @@ class RemoveResult(BaseModel):
             "examples": [
                 {
                     "removed": "dibao-2025",
-                    "title": "关于公布2025年城乡最低生活保障标准的通知",
+                    "title": _TITLE,
                     "reindex": _REBUILD_STARTED,
                 }
             ]

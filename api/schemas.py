@@ -185,14 +185,16 @@ class DocumentsResponse(BaseModel):
                 {
                     "documents": [
                         {
-                            "doc_id": "huzhou-jinxiyi-2024",
-                            "title": "湖州市打造虹桥国际开放枢纽金西翼行动计划（2024—2030年）",
-                            "short_title": "湖州市打造虹桥国际开放枢纽金西翼行动计划",
-                            "number": "湖政办发〔2024〕28号",
-                            "issuer": "湖州市人民政府办公室",
-                            "date": "2024-12-30",
-                            "clauses": 75,
-                            "toc": [{"locator": "一", "label": "一、总体要求", "short_label": "一", "children": []}],
+                            "doc_id": "dibao-2025",
+                            "title": "关于公布2025年城乡最低生活保障标准的通知",
+                            "short_title": "低保标准",
+                            "number": "",
+                            "issuer": "",
+                            "date": "2025-05-30",
+                            "clauses": 6,
+                            "toc": [
+                                {"locator": "一", "label": "一、保障标准", "short_label": "一", "kind": "part", "is_clause": True, "children": []}
+                            ],
                         }
                     ]
                 }

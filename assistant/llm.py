@@ -50,7 +50,7 @@ MIN_UNIT_CHARS = 3
 
 def _unsupported_units(text: str, stated: str) -> list[str]:
     """Named units of the text that the stated clauses do not name. A unit counts as named
-    when it, or its tail from a later level word, is there: 湖州市财政局 by 市财政局, never by 县财政局."""
+    when it, or its tail from a later level word, is there: 某某市财政局 by 市财政局, never by 县财政局."""
     found = []
     for match in _UNIT.finditer(text):
         unit = match.group(0)
