@@ -1,6 +1,12 @@
 """policyqa: answers about Chinese policy documents, cited to section and item."""
 
+import warnings
+
 __version__ = "0.1.0"
+
+# jieba imports pkg_resources when setuptools has it (setuptools<81, which milvus-lite needs):
+# the deprecation warning would land on every CLI error line.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 
 def __getattr__(name: str) -> object:

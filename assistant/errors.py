@@ -60,3 +60,7 @@ class DocumentTooLargeError(LibraryError):
 
 class UnknownDocumentError(PolicyQAError):
     """A document id that is not in the library."""
+
+
+class SearchBackendError(PolicyQAError):
+    """The configured search engine (Milvus) cannot be reached or refused an operation."""

@@ -5,14 +5,16 @@ Layout under POLICYQA_INDEX_DIR:
     builds/<id>/manifest.json  format version, embedder, corpus checksum, counts
     builds/<id>/documents.json parsed documents (clauses and headings)
     builds/<id>/chunks.jsonl   one chunk per line, in index order
-    builds/<id>/vectors.faiss  native FAISS inner-product index over unit vectors
-    builds/<id>/bm25/          bm25s arrays (.npy) and vocabulary (.json)
+    builds/<id>/vectors.faiss  native FAISS inner-product index over unit vectors (local backend)
+    builds/<id>/bm25/          bm25s arrays (.npy) and vocabulary (.json) (local backend)
     builds/<id>/terms.json     the jieba user words the BM25 tokens were made with
     cache/<embedder>/          passage vectors by chunk hash, reused by the next build
     cache/parsed/<hash>.json   parsed documents by text, metadata and parser version
     .build.lock                held while a build runs: a second build is refused at once
 Only documents that changed are parsed again and only new chunks are embedded; the
-rest of a build (FAISS, BM25 over every chunk) takes well under a second.
+rest of a build (FAISS, BM25 over every chunk) takes well under a second. With the
+Milvus backend (assistant.search.milvus) vectors and BM25 live in a collection instead,
+and a build inserts only the chunks the collection lacks; the folder keeps the rest.
 Nothing is pickled.
 """
 
@@ -31,8 +33,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import bm25s
-import faiss
 import numpy as np
 from tqdm import tqdm
 
@@ -43,7 +43,10 @@ from assistant.ingest.chunk import Chunk, chunk_clauses
 from assistant.ingest.corpus import SourceDocument, corpus_checksum, load_corpus
 from assistant.ingest.document import ParsedDocument, document_from_json, document_to_json
 from assistant.ingest.parse import parse_document
-from assistant.settings import Settings
+from assistant.search.backend import BuildRows, SearchBackend, SyncReport
+from assistant.search.local import LocalBackend, write_local
+from assistant.search.milvus import MilvusBackend, MilvusStore, collection_name
+from assistant.settings import Settings, get_settings
 from assistant.tokenize import Tokenizer, read_terms, words_of_names
 
 log = logging.getLogger(__name__)
@@ -109,6 +112,10 @@ class IndexManifest:
     parsed: int = 0  # documents parsed by this build; the rest came from the parse cache
     # SHA-256 of every file of the build: bytes changed after the build are found at load
     checksums: dict[str, str] = field(default_factory=dict)
+    backend: str = "local"  # where vectors and BM25 live: "local" (this folder) or "milvus"
+    collection: str = ""  # the Milvus collection (milvus backend)
+    signature: str = ""  # embedder and tokenizer the backend rows were made with
+    sync: dict[str, int] = field(default_factory=dict)  # rows the build added, removed and kept
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -127,8 +134,7 @@ class PolicyIndex:
     manifest: IndexManifest
     documents: tuple[ParsedDocument, ...]
     chunks: tuple[Chunk, ...]
-    vectors: faiss.Index
-    bm25: bm25s.BM25
+    backend: SearchBackend
     tokenizer: Tokenizer
 
 
@@ -139,6 +145,8 @@ class CorpusState:
     checksum: str
     chunk_chars: int
     embedder: EmbedderIdentity
+    backend: str = "local"
+    collection: str = ""
 
 
 def _terms_path(settings: Settings) -> Path:
@@ -151,7 +159,9 @@ def current_state(settings: Settings, embedder: Embedder) -> CorpusState:
     terms = _terms_path(settings)
     if terms.exists():
         digest.update(terms.read_bytes())
-    return CorpusState(digest.hexdigest(), settings.chunk_chars, embedder.identity)
+    backend = settings.search_backend
+    collection = collection_name(settings.milvus_collection, embedder.identity.dimension) if backend == "milvus" else ""
+    return CorpusState(digest.hexdigest(), settings.chunk_chars, embedder.identity, backend, collection)
 
 
 def stale_reason(manifest: IndexManifest, state: CorpusState) -> str | None:
@@ -164,6 +174,10 @@ def stale_reason(manifest: IndexManifest, state: CorpusState) -> str | None:
         return f"chunk size {manifest.chunk_chars} is not {state.chunk_chars}"
     if manifest.corpus_checksum != state.checksum:
         return "the corpus changed since it was built"
+    if manifest.backend != state.backend:
+        return f"built for the {manifest.backend} search backend, configured {state.backend}"
+    if manifest.collection != state.collection:
+        return f"built into Milvus collection {manifest.collection!r}, configured {state.collection!r}"
     return None
 
 
@@ -240,11 +254,15 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
             embedder, [c.indexed_text for c in chunks], hashes, settings.embed_batch_size, bar.update
         )
 
-    vectors = faiss.IndexFlatIP(identity.dimension)
-    vectors.add(np.ascontiguousarray(matrix, dtype=np.float32))
-    bm25 = bm25s.BM25()
-    bm25.index([tokenizer.tokens(c.indexed_text) for c in chunks], show_progress=False)
-
+    of_clause = {(c.doc_id, c.locator): c for c in clauses}
+    rows = BuildRows(
+        chunks=chunks,
+        vectors=np.ascontiguousarray(matrix, dtype=np.float32),
+        tokens=[tokenizer.tokens(c.indexed_text) for c in chunks],
+        kinds=[of_clause[(c.doc_id, c.locator)].kind for c in chunks],
+        lead_units=[of_clause[(c.doc_id, c.locator)].lead_unit or "" for c in chunks],
+        signature=signature(identity, tokenizer),
+    )
     manifest = IndexManifest(
         format_version=FORMAT_VERSION,
         parser_version=PARSER_VERSION,
@@ -257,15 +275,36 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
         chunks=len(chunks),
         embedded=embedded,
         parsed=parse_cache.misses,
+        backend=state.backend,
+        collection=state.collection,
+        signature=rows.signature,
     )
     builds = settings.index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
-    manifest = _write(target, manifest, parsed, chunks, vectors, bm25, tokenizer)
+    store = None
+    if state.backend == "milvus":
+        store = MilvusStore.open(settings.milvus_address, settings.milvus_token, state.collection)
+        with tqdm(total=len(chunks), desc="milvus", unit="chunk", file=sys.stderr, disable=not progress) as bar:
+            report = store.add(rows, bar.update)
+    else:
+        report = write_local(target, rows, identity.dimension)
+    manifest = _write(target, replace(manifest, sync=report.to_json()), parsed, chunks, tokenizer)
     _swap_in(settings.index_dir, target)
+    if store is not None:  # rows no chunk needs any more go once the new index is current
+        manifest = replace(manifest, sync=SyncReport(report.added, store.prune(rows), report.kept).to_json())
+        store.client.close()
     cache.save(keep=hashes)
     parse_cache.prune()
     return manifest
+
+
+def signature(identity: EmbedderIdentity, tokenizer: Tokenizer) -> str:
+    """What a backend row depends on besides its chunk: the embedder and the BM25 tokenizer."""
+    digest = hashlib.sha256(identity.slug.encode())
+    for word in tokenizer.user_words:
+        digest.update(f"\0{word}".encode())
+    return digest.hexdigest()[:16]
 
 
 def _write(
@@ -273,8 +312,6 @@ def _write(
     manifest: IndexManifest,
     parsed: list[ParsedDocument],
     chunks: list[Chunk],
-    vectors: faiss.Index,
-    bm25: bm25s.BM25,
     tokenizer: Tokenizer,
 ) -> IndexManifest:
     """Write a build's files, then its manifest with their checksums (returned)."""
@@ -284,8 +321,6 @@ def _write(
     with (target / "chunks.jsonl").open("w", encoding="utf-8") as handle:
         for chunk in chunks:
             handle.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
-    faiss.write_index(vectors, str(target / "vectors.faiss"))
-    bm25.save(str(target / "bm25"), show_progress=False)
     (target / "terms.json").write_text(json.dumps(tokenizer.user_words, ensure_ascii=False), encoding="utf-8")
     manifest = replace(manifest, checksums=file_checksums(target))
     # The manifest goes last: a folder without one is an unfinished build.
@@ -335,8 +370,11 @@ def read_manifest(index_dir: Path) -> IndexManifest:
         ) from exc
 
 
-def load_index(index_dir: Path) -> PolicyIndex:
-    """Load the current index, checking that its parts agree with each other."""
+def load_index(index_dir: Path, settings: Settings | None = None) -> PolicyIndex:
+    """Load the current index, checking that its parts agree with each other.
+
+    `settings` says where Milvus is for an index built for it (default: the environment's).
+    """
     manifest = read_manifest(index_dir)
     folder = index_dir / "current"
     if manifest.checksums:
@@ -355,30 +393,24 @@ def load_index(index_dir: Path) -> PolicyIndex:
         )
         with (folder / "chunks.jsonl").open(encoding="utf-8") as handle:
             chunks = tuple(Chunk(**json.loads(line)) for line in handle if line.strip())
-        vectors = faiss.read_index(str(folder / "vectors.faiss"))
-        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
         tokenizer = Tokenizer(json.loads((folder / "terms.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexCorruptError(
             f"index at {folder} is damaged ({exc}); run `policyqa index` to rebuild"
         ) from exc
-    sizes = {
-        "manifest": manifest.chunks,
-        "chunks.jsonl": len(chunks),
-        "vectors.faiss": vectors.ntotal,
-        "bm25": int(bm25.scores["num_docs"]),
-    }
-    if (
-        len(set(sizes.values())) != 1
-        or vectors.d != manifest.embedder.dimension
-        or len(documents) != manifest.documents
-    ):
+    if len(chunks) != manifest.chunks or len(documents) != manifest.documents:
         raise IndexCorruptError(
-            f"index at {folder} is inconsistent (chunk counts {sizes}, dimension {vectors.d}, "
-            f"{len(documents)} of {manifest.documents} documents); "
-            "run `policyqa index` to rebuild"
+            f"index at {folder} is inconsistent ({len(chunks)} of {manifest.chunks} chunks, "
+            f"{len(documents)} of {manifest.documents} documents); run `policyqa index` to rebuild"
         )
-    return PolicyIndex(manifest, documents, chunks, vectors, bm25, tokenizer)
+    backend: SearchBackend
+    if manifest.backend == "milvus":
+        settings = settings or get_settings()
+        store = MilvusStore.open(settings.milvus_address, settings.milvus_token, manifest.collection)
+        backend = MilvusBackend.load(store, chunks, manifest.signature)
+    else:
+        backend = LocalBackend.load(folder, chunks, manifest.embedder.dimension)
+    return PolicyIndex(manifest, documents, chunks, backend, tokenizer)
 
 
 def open_index(settings: Settings, embedder: Embedder, progress: bool = True) -> PolicyIndex:
@@ -392,9 +424,9 @@ def open_index(settings: Settings, embedder: Embedder, progress: bool = True) ->
                 log.warning("building the index: %s", reason)
                 _build(settings, embedder, progress)
     try:
-        return load_index(settings.index_dir)
+        return load_index(settings.index_dir, settings)
     except IndexCorruptError as exc:  # the corpus is the source of truth: build the index again
         log.warning("rebuilding a damaged index: %s", exc)
         with _writing(settings.index_dir), exclusive(settings.index_dir / BUILD_LOCK, "an index build", wait=True):
             _build(settings, embedder, progress)
-        return load_index(settings.index_dir)
+        return load_index(settings.index_dir, settings)

@@ -25,6 +25,7 @@ from assistant.expand import NO_EXPANSION, Expander
 from assistant.index import PolicyIndex
 from assistant.ingest.document import Clause
 from assistant.markers import bracket, marker
+from assistant.search.backend import EVERYTHING, Scope
 from assistant.settings import Settings
 
 Fusion = Literal["rrf", "weighted"]
@@ -124,7 +125,6 @@ class Searcher:
         self._clauses: dict[tuple[str, str], Clause] = {
             (clause.doc_id, clause.locator): clause for doc in index.documents for clause in doc.clauses
         }
-        self._doc_of_chunk = np.array([chunk.doc_id for chunk in index.chunks])
         # answering may retrieve twice for one question (which document, then which clause)
         self._query_vector = functools.lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
 
@@ -134,34 +134,31 @@ class Searcher:
     def _embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode([query], "query")
 
-    def dense_scores(self, query: str) -> dict[int, float]:
-        """Cosine similarity of the query to its nearest chunks."""
-        vector = self._query_vector(query)
-        scores, ids = self.index.vectors.search(vector, min(CANDIDATES, self.index.vectors.ntotal))
-        return {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
+    def dense_scores(self, query: str, scope: Scope = EVERYTHING) -> dict[int, float]:
+        """Cosine similarity of the query to its nearest chunks in scope."""
+        return self.index.backend.dense(self._query_vector(query), CANDIDATES, scope)
 
-    def bm25_scores(self, query: str) -> dict[int, float]:
-        """BM25 scores of the chunks sharing at least one token with the query."""
-        tokens = self.index.tokenizer.tokens(query)
-        known = [t for t in tokens if t in self.index.bm25.vocab_dict]
-        if not known:
-            return {}
-        scores = self.index.bm25.get_scores(known)
-        top = np.argsort(-scores)[:CANDIDATES]
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+    def bm25_scores(self, query: str, scope: Scope = EVERYTHING) -> dict[int, float]:
+        """BM25 scores of the chunks in scope sharing at least one token with the query."""
+        return self.index.backend.sparse(self.index.tokenizer.tokens(query), CANDIDATES, scope)
 
-    def search(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None, within: str | None = None
+    ) -> list[Hit]:
         """The top_k clauses for a query, best first."""
-        return self.retrieve(query, top_k, doc_ids).hits
+        return self.retrieve(query, top_k, doc_ids, within).hits
 
-    def retrieve(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> Retrieval:
-        """Hits together with the chunk scores behind them (answering judges confidence on those)."""
+    def retrieve(
+        self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None, within: str | None = None
+    ) -> Retrieval:
+        """Hits together with the chunk scores behind them (answering judges confidence on those).
+
+        `doc_ids` keeps to some documents, `within` to a clause and its descendants (a locator
+        such as 二 or 第三章); the backend applies both before ranking.
+        """
+        scope = Scope.of(doc_ids, within)
         # the dense model reads everyday words well; the keyword ranking needs the official ones
-        dense, sparse = self.dense_scores(query), self.bm25_scores(self.expander.expand(query))
-        if doc_ids is not None:
-            allowed = set(doc_ids)
-            dense = {i: s for i, s in dense.items() if self._doc_of_chunk[i] in allowed}
-            sparse = {i: s for i, s in sparse.items() if self._doc_of_chunk[i] in allowed}
+        dense, sparse = self.dense_scores(query, scope), self.bm25_scores(self.expander.expand(query), scope)
         if self.fusion == "rrf":
             rankings = [sorted(scores, key=scores.__getitem__, reverse=True) for scores in (dense, sparse)]
             best_possible = len(rankings) / (self.rrf_k + 1)

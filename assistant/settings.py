@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=0.5, ge=0.0, le=1.0)
     top_k: int = Field(default=5, ge=1, le=50)
+    search_backend: Literal["local", "milvus"] = Field(
+        default="local", description="Where vectors and BM25 live: local FAISS + bm25s, or a Milvus collection"
+    )
+    milvus_uri: str = Field(
+        default="",
+        description="Milvus address (http://host:19530) or a local file for embedded milvus-lite; "
+        "empty: <index_dir>/milvus.db",
+    )
+    milvus_token: str = Field(default="", description="Milvus token (user:password or an API key)")
+    milvus_collection: str = Field(
+        default="policyqa", description="Collection name prefix; one collection per corpus"
+    )
     expand_queries: bool = Field(
         default=True, description="Add official terms for everyday words (assistant/data/everyday.toml)"
     )
@@ -67,6 +79,10 @@ class Settings(BaseSettings):
     trusted_hosts: str = Field(
         default="*", description="Comma-separated Host names the service answers to (*.example.org allowed); * for any"
     )
+
+    @property
+    def milvus_address(self) -> str:
+        return self.milvus_uri or str(self.index_dir / "milvus.db")
 
     @field_validator("rate_limit")
     @classmethod

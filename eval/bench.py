@@ -31,6 +31,7 @@ import numpy as np
 from assistant.embed import load_embedder
 from assistant.index import build_index
 from assistant.ingest.chunk import sentences
+from assistant.search.local import LocalBackend
 from assistant.service import load_answerer
 from assistant.settings import get_settings
 from eval.bench_api import measure_http, percentile, server
@@ -190,7 +191,9 @@ def main() -> None:
     ]
 
     index = answerer.searcher.index
-    real = index.vectors.reconstruct_n(0, index.vectors.ntotal)
+    if not isinstance(index.backend, LocalBackend):
+        raise SystemExit("the scale rows measure the local backend: unset POLICYQA_SEARCH_BACKEND")
+    real = index.backend.vectors.reconstruct_n(0, index.backend.vectors.ntotal)
     texts = [c.text for c in index.chunks]
     queries = answerer.searcher.embedder.encode(questions[:100], "query")
     query_tokens = [index.tokenizer.tokens(q) for q in questions[:100]]

@@ -24,7 +24,7 @@ def test_manifest_records_embedder_corpus_and_counts(built_index) -> None:  # ty
     assert len(manifest.corpus_checksum) == 64
     assert manifest.documents == 1
     assert manifest.clauses == len(built_index.documents[0].clauses) == 75
-    assert manifest.chunks == len(built_index.chunks) == built_index.vectors.ntotal
+    assert manifest.chunks == len(built_index.chunks) == built_index.backend.vectors.ntotal
 
 
 def test_index_round_trips_the_parsed_document(built_index, plan) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +80,7 @@ def test_a_damaged_index_is_rebuilt_from_the_corpus_on_open(private_settings: Se
     build_index(private_settings, embedder, progress=False)
     same_size_noise((private_settings.index_dir / "current" / "vectors.faiss").resolve())
     index = open_index(private_settings, embedder, progress=False)
-    assert index.vectors.ntotal == index.manifest.chunks and load_index(private_settings.index_dir).manifest.checksums
+    assert index.backend.vectors.ntotal == index.manifest.chunks and load_index(private_settings.index_dir).manifest.checksums
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ def test_query_without_known_words_still_gets_dense_hits(searcher: Searcher) -> 
 
 
 def test_faiss_top_k_matches_numpy(searcher: Searcher, embedder) -> None:  # type: ignore[no-untyped-def]
-    index = searcher.index.vectors
+    index = searcher.index.backend.vectors
     matrix = index.reconstruct_n(0, index.ntotal)
     query = embedder.encode(["绿色金融改革"], "query")[0]
     expected = np.argsort(-(matrix @ query))[:10]
