@@ -27,13 +27,21 @@ def main() -> None:
 @main.command("index")
 @click.option("--json", "as_json", is_flag=True, help="Print the index manifest as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--backend",
+    type=click.Choice(["local", "milvus"]),
+    default=None,
+    help="Search backend to build for (default POLICYQA_SEARCH_BACKEND); serving must be configured the same.",
+)
 @_reports_errors
-def index_command(as_json: bool, quiet: bool) -> None:
+def index_command(as_json: bool, quiet: bool, backend: str | None) -> None:
     """Build (or rebuild) the index from the corpus."""
     from assistant.embed import load_embedder
     from assistant.index import build_index
 
     settings = _settings()
+    if backend:
+        settings = settings.model_copy(update={"search_backend": backend})
     started = time.perf_counter()
     manifest = build_index(settings, load_embedder(settings), progress=not quiet)
     seconds = time.perf_counter() - started
@@ -44,6 +52,12 @@ def index_command(as_json: bool, quiet: bool) -> None:
         f"indexed {manifest.documents} document(s) ({manifest.parsed} parsed, the rest unchanged): "
         f"{manifest.clauses} clauses, {manifest.chunks} chunks ({manifest.embedded} embedded, the rest from cache) in {seconds:.1f} s -> {settings.index_dir / 'current'}"
     )
+    if manifest.backend == "milvus":
+        sync = manifest.sync
+        click.echo(
+            f"milvus collection {manifest.collection} at {settings.milvus_address}: {sync.get('added', 0)} chunks "
+            f"added, {sync.get('removed', 0)} removed, {sync.get('kept', 0)} kept"
+        )
 
 
 @main.command()

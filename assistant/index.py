@@ -293,7 +293,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
     _swap_in(settings.index_dir, target)
     if store is not None:  # rows no chunk needs any more go once the new index is current
         manifest = replace(manifest, sync=SyncReport(report.added, store.prune(rows), report.kept).to_json())
-        store.client.close()
+        # not closed: pymilvus shares one connection per address, and the serving index uses it
     cache.save(keep=hashes)
     parse_cache.prune()
     return manifest

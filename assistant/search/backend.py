@@ -79,5 +79,5 @@ class SearchBackend(Protocol):
         ...
 
     def close(self) -> None:
-        """Release connections; the backend is not used afterwards."""
+        """Release connections when the process is done searching (pymilvus shares one per address)."""
         ...
