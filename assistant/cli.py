@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import sys
 import time
@@ -17,7 +18,23 @@ from assistant.ingest.corpus import load_corpus
 from assistant.ingest.parse import parse_document
 
 
-@click.group()
+class _Commands(click.Group):
+    """`policyqa eval` lives in the eval package (a source checkout) and imports ranx, scipy and
+    matplotlib: loaded only when asked for, so every other command starts in a second."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        commands = super().list_commands(ctx)
+        return sorted([*commands, "eval"]) if importlib.util.find_spec("eval.run") else commands
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "eval" and importlib.util.find_spec("eval.run"):
+            from eval.run import main as eval_command
+
+            return eval_command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="policyqa")
 def main() -> None:
     """policyqa: questions about Chinese policy documents, answered with citations."""
@@ -70,10 +87,9 @@ def index_command(as_json: bool, quiet: bool, backend: str | None) -> None:
 @_reports_errors
 def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: bool) -> None:
     """Find the clauses that best match QUERY (builds the index first if needed)."""
-    from assistant.service import load_answerer
-
     if not query.strip():
         raise click.UsageError("QUERY is empty")
+    from assistant.service import load_answerer
     settings = _settings()
     answerer = load_answerer(settings, progress=not as_json)
     _check_doc_ids(answerer.documents, doc_ids)
@@ -100,10 +116,9 @@ def search(query: str, top_k: int | None, doc_ids: tuple[str, ...], as_json: boo
 @_reports_errors
 def ask(question: str, mode: str, doc_ids: tuple[str, ...], as_json: bool) -> None:
     """Answer QUESTION in Chinese with citations (the same answer /api/ask gives)."""
-    from assistant.service import load_answerer
-
     if not question.strip():
         raise click.UsageError("QUESTION is empty")
+    from assistant.service import load_answerer
     answerer = load_answerer(_settings(), progress=not as_json)
     _check_doc_ids(answerer.documents, doc_ids)
     answer = answerer.ask(question, mode=mode, doc_ids=doc_ids or None)  # type: ignore[arg-type]
@@ -148,10 +163,9 @@ def fit(
 ) -> None:
     """Which clauses of the corpus concern an enterprise described by PROFILE, and who leads them."""
     from assistant.fit_report import fit_to_json, fit_to_markdown, grouped
-    from assistant.service import load_answerer, load_fit_matcher
-
     if not profile.strip():
         raise click.UsageError("PROFILE is empty")
+    from assistant.service import load_answerer, load_fit_matcher
     settings = _settings()
     answerer = load_answerer(settings, progress=not (as_json or markdown))
     _check_doc_ids(answerer.documents, doc_ids)
@@ -175,14 +189,6 @@ def fit(
                     click.echo(f"      {measure.form}{'：' + figures if figures else ''}")
 
 
-def _register_eval() -> None:
-    """`policyqa eval` lives in the eval package, which is only there in a source checkout."""
-    try:
-        from eval.run import main as eval_command
-    except ImportError:
-        return
-    main.add_command(eval_command)
-
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -199,6 +205,20 @@ def serve(host: str, port: int) -> None:
     logging.getLogger("policyqa.access").setLevel(logging.INFO)  # one line per request, 4xx included
     click.echo(f"policyqa: serving on http://{host}:{port}/ (API docs at /docs)", err=True)
     uvicorn.Server(server_config(create_app(settings), settings, host, port)).run()
+
+
+@main.command("milvus-lite")
+@click.option("--db", type=click.Path(dir_okay=False), default=None, help="Database file (default <index dir>/milvus.db).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=19530, show_default=True)
+@_reports_errors
+def milvus_lite(db: str | None, host: str, port: int) -> None:
+    """Run embedded Milvus as a server that several policyqa processes on this machine share."""
+    from assistant.search.milvus import run_embedded_server
+
+    path = db or str(_settings().index_dir / "milvus.db")
+    click.echo(f"policyqa: milvus-lite serving {path} at http://{host}:{port} (Ctrl-C stops it)", err=True)
+    run_embedded_server(path, host, port)
 
 
 @main.command()
@@ -251,7 +271,5 @@ def clauses(as_json: bool) -> None:
 
 
 main.add_command(docs)
-_register_eval()
-
 if __name__ == "__main__":
     main()

@@ -26,7 +26,6 @@ from assistant.support import (
     support_measures,
 )
 from eval.fit import evaluate_fit, load_fit_gold
-from eval.suites import SUITES
 
 from .conftest import CORPUS_DIR
 
@@ -78,12 +77,6 @@ JIAXING_ARTICLE_29 = (
 @pytest.fixture(scope="module")
 def matcher(answerer: Answerer) -> FitMatcher:
     return FitMatcher(answerer, load_vocabulary(CORPUS_DIR, answerer.lexicon.places))
-
-
-@pytest.fixture(scope="module")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings naming the realdocs corpus; the index itself comes with real_answerer."""
-    return Settings(corpus_dir=SUITES["realdocs"].corpus_dir, index_dir=tmp_path_factory.mktemp("unused-index"))
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from milvus_lite.server import Server
 
 from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
@@ -149,6 +149,25 @@ def test_a_collection_missing_rows_is_refused_and_rebuilt(
     index.backend.close()
 
 
+def _engine(db: Path, port: int) -> subprocess.Popen[bytes]:
+    """`policyqa milvus-lite` on 127.0.0.1:port, once it accepts connections."""
+    command = [sys.executable, "-m", "assistant.cli", "milvus-lite", "--db", str(db), "--port", str(port)]
+    engine = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert engine.poll() is None, engine.stderr.read().decode() if engine.stderr else ""
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return engine
+        time.sleep(0.2)
+    pytest.fail("milvus-lite did not start")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+
+
 def _serve(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -180,8 +199,7 @@ def test_two_serve_processes_share_one_engine_across_its_restart(private_setting
         "POLICYQA_SEARCH_BACKEND": "milvus",
         "POLICYQA_MILVUS_URI": settings.milvus_uri,
     }
-    engine = Server(str(db), address=f"127.0.0.1:{port}")
-    assert engine.init() and engine.start()
+    engine = _engine(db, port)
     servers: list[subprocess.Popen[bytes]] = []
     try:
         job = subprocess.run(
@@ -190,9 +208,8 @@ def test_two_serve_processes_share_one_engine_across_its_restart(private_setting
         )
         assert job.returncode == 0, job.stderr
         assert "milvus collection policyqa_384d" in job.stdout and "added" in job.stdout
-        engine.stop()  # the engine goes down and comes back on the same file
-        engine = Server(str(db), address=f"127.0.0.1:{port}")
-        assert engine.start()
+        _stop(engine)  # the engine goes down and comes back on the same file
+        engine = _engine(db, port)
         ports = [free_port(), free_port()]
         servers = [_serve(p, env) for p in ports]
         answers = []
@@ -211,7 +228,31 @@ def test_two_serve_processes_share_one_engine_across_its_restart(private_setting
         assert answers[0][1]["abstained"]
         assert not list((settings.index_dir / "builds").glob("*/vectors.faiss"))  # nothing searched locally
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
-        engine.stop()
+        for server in [*servers, engine]:
+            _stop(server)
+
+
+def test_the_deployment_files_name_real_settings_commands_and_paths() -> None:
+    """The compose file cannot run here (no container engine); what it refers to must exist."""
+    import yaml
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    deploy = Path(__file__).parent.parent / "deploy"
+    compose = yaml.safe_load((deploy / "compose.yaml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert {"milvus", "index", "policyqa", "nginx"} <= set(services)
+    known = {f"POLICYQA_{name.upper()}" for name in Settings.model_fields}
+    for name in ("index", "policyqa"):
+        variables = {k for k in services[name]["environment"] if k.startswith("POLICYQA_")}
+        assert variables and variables <= known, variables - known
+    index_command = services["index"]["command"]
+    assert index_command[0] == "policyqa"
+    assert CliRunner().invoke(main, [*index_command[1:], "--help"]).exit_code == 0
+    assert services["policyqa"]["volumes"][1].endswith(":ro")  # replicas never write the index
+    dockerfile = (deploy / "Dockerfile").read_text(encoding="utf-8")
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY "):
+            assert all((deploy.parent / source).exists() for source in line.split()[1:-1]), line
+    assert "server policyqa:8000" in (deploy / "nginx.conf").read_text(encoding="utf-8")

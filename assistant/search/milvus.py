@@ -25,6 +25,8 @@ import hashlib
 import json
 import logging
 import re
+import signal
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -113,6 +115,34 @@ def connect(uri: str, token: str = "") -> Any:
         Path(uri).parent.mkdir(parents=True, exist_ok=True)
     with _engine_errors(uri):
         return MilvusClient(uri=uri, token=token)
+
+
+def run_embedded_server(db_file: str, host: str, port: int) -> None:
+    """milvus-lite as a gRPC server on host:port until this process is interrupted or terminated."""
+    try:
+        from milvus_lite.server import Server
+    except ImportError as exc:
+        raise SearchBackendError("milvus-lite is not installed: pip install 'policyqa[milvus]'") from exc
+    Path(db_file).parent.mkdir(parents=True, exist_ok=True)
+    server = Server(db_file, address=f"{host}:{port}")
+    if not server.init() or not server.start():
+        raise SearchBackendError(
+            f"milvus-lite could not start on {db_file} at {host}:{port}: another process has the file open, "
+            "or the port is taken"
+        )
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        engine = server._p  # the engine process: the server ends when it does
+        while engine is not None and engine.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
 
 
 class MilvusStore:
