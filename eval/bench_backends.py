@@ -93,7 +93,7 @@ def scaled_rows(chunks: list[Chunk], real: np.ndarray, tokenizer: Tokenizer, fac
     )
 
 
-def run_one(backend: str, factor: int, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def run_one(backend: str, factor: int, out: multiprocessing.Queue) -> None:
     """One backend at one scale, in a process of its own."""
     chunks, real, tokenizer, questions = real_corpus()
     queries = load_embedder(get_settings()).encode(questions, "query")
