@@ -279,12 +279,13 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
         collection=state.collection,
         signature=rows.signature,
     )
+    store = None
+    if state.backend == "milvus":  # reached first: an unreachable engine leaves no half-made folder
+        store = MilvusStore.open(settings.milvus_address, settings.milvus_token, state.collection)
     builds = settings.index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     target = Path(tempfile.mkdtemp(prefix="build-", dir=builds))
-    store = None
-    if state.backend == "milvus":
-        store = MilvusStore.open(settings.milvus_address, settings.milvus_token, state.collection)
+    if store is not None:
         with tqdm(total=len(chunks), desc="milvus", unit="chunk", file=sys.stderr, disable=not progress) as bar:
             report = store.add(rows, bar.update)
     else:
@@ -293,6 +294,7 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
     _swap_in(settings.index_dir, target)
     if store is not None:  # rows no chunk needs any more go once the new index is current
         manifest = replace(manifest, sync=SyncReport(report.added, store.prune(rows), report.kept).to_json())
+        _write_manifest(target, manifest)
         # not closed: pymilvus shares one connection per address, and the serving index uses it
     cache.save(keep=hashes)
     parse_cache.prune()
@@ -324,8 +326,14 @@ def _write(
     (target / "terms.json").write_text(json.dumps(tokenizer.user_words, ensure_ascii=False), encoding="utf-8")
     manifest = replace(manifest, checksums=file_checksums(target))
     # The manifest goes last: a folder without one is an unfinished build.
-    (target / "manifest.json").write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+    _write_manifest(target, manifest)
     return manifest
+
+
+def _write_manifest(target: Path, manifest: IndexManifest) -> None:
+    temporary = target / f".manifest.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+    os.replace(temporary, target / "manifest.json")
 
 
 def file_checksums(folder: Path) -> dict[str, str]:
@@ -333,7 +341,7 @@ def file_checksums(folder: Path) -> dict[str, str]:
     return {
         path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.name != "manifest.json"
+        if path.is_file() and path.name != "manifest.json" and not path.name.startswith(".manifest.")
     }
 
 

