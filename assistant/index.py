@@ -236,6 +236,7 @@ def _stale(settings: Settings, state: CorpusState) -> str | None:
 
 def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManifest:
     documents = load_corpus(settings.corpus_dir)
+    ours = {doc.meta.doc_id for doc in documents} | _previous_documents(settings.index_dir)
     parse_cache = ParseCache(settings.index_dir / "cache" / "parsed")
     parsed = [parse_cache.parse(doc) for doc in documents]
     check_complete(parsed)
@@ -293,12 +294,21 @@ def _build(settings: Settings, embedder: Embedder, progress: bool) -> IndexManif
     manifest = _write(target, replace(manifest, sync=report.to_json()), parsed, chunks, tokenizer)
     _swap_in(settings.index_dir, target)
     if store is not None:  # rows no chunk needs any more go once the new index is current
-        manifest = replace(manifest, sync=SyncReport(report.added, store.prune(rows), report.kept).to_json())
+        manifest = replace(manifest, sync=SyncReport(report.added, store.prune(rows, ours), report.kept).to_json())
         _write_manifest(target, manifest)
         # not closed: pymilvus shares one connection per address, and the serving index uses it
     cache.save(keep=hashes)
     parse_cache.prune()
     return manifest
+
+
+def _previous_documents(index_dir: Path) -> set[str]:
+    """The documents of the index being replaced (their rows in a backend are ours to remove)."""
+    try:
+        with (index_dir / "current" / "chunks.jsonl").open(encoding="utf-8") as handle:
+            return {json.loads(line)["doc_id"] for line in handle if line.strip()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
 
 
 def signature(identity: EmbedderIdentity, tokenizer: Tokenizer) -> str:

