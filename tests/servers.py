@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +28,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def serve_command(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`policyqa serve` on 127.0.0.1:port in a process of its own."""
+    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def wait_until_ready(base: str, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    """Poll /readyz until it answers 200; fail with the server's stderr if it exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+        time.sleep(0.2)
+    raise AssertionError(f"{base} did not become ready in {seconds:.0f} s")
 
 
 @contextmanager

@@ -31,7 +31,7 @@ from eval.backends import differing_questions
 from eval.gold import load_gold
 from eval.suites import SUITES
 
-from .servers import free_port
+from .servers import free_port, serve_command, wait_until_ready
 
 SMALL = SUITES["heldout"].corpus_dir / "guangzhou-dibao-biaozhun-2025.txt"
 DOC_ID = "huzhou-jinxiyi-2024"
@@ -169,24 +169,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=20)
 
 
-def _serve(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-
-def _ready(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-        time.sleep(0.2)
-    pytest.fail(f"{base} did not become ready")
-
-
 @pytest.mark.slow
 def test_two_serve_processes_share_one_engine_across_its_restart(private_settings: Settings, tmp_path: Path) -> None:
     """An index job fills one Milvus server; the engine restarts; two replicas answer alike."""
@@ -212,11 +194,11 @@ def test_two_serve_processes_share_one_engine_across_its_restart(private_setting
         _stop(engine)  # the engine goes down and comes back on the same file
         engine = _engine(db, port)
         ports = [free_port(), free_port()]
-        servers = [_serve(p, env) for p in ports]
+        servers = [serve_command(p, env) for p in ports]
         answers = []
         for p, server in zip(ports, servers, strict=True):
             base = f"http://127.0.0.1:{p}"
-            _ready(base, server)
+            wait_until_ready(base, server)
             answers.append(
                 [
                     httpx.post(f"{base}/api/ask", json={"question": q}, timeout=30).json()

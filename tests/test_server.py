@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +18,7 @@ from assistant.answer import Answerer
 from assistant.settings import Settings
 
 from .conftest import DOC_ID
-from .servers import fake_llm, free_port, llm_answerer, running
+from .servers import fake_llm, free_port, llm_answerer, running, serve_command, wait_until_ready
 
 pytestmark = pytest.mark.slow
 
@@ -420,21 +418,10 @@ def test_policyqa_serve_end_to_end(private_settings: Settings) -> None:
         "POLICYQA_CORPUS_DIR": str(private_settings.corpus_dir),
         "POLICYQA_INDEX_DIR": str(private_settings.index_dir),
     }
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    server = serve_command(port, env)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-            time.sleep(0.2)
-        else:
-            pytest.fail("policyqa serve did not become ready")
+        wait_until_ready(base, server)
         body = httpx.post(
             f"{base}/api/ask", json={"question": "人才公寓计划建设多少平方米？"}, timeout=30
         ).json()
