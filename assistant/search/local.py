@@ -61,13 +61,13 @@ class LocalBackend:
 
     def _admitted(self, scope: Scope) -> np.ndarray:
         """The chunk numbers a scope admits (kept for the few scopes a service sees)."""
-        if scope not in self._scopes:
+        admitted = self._scopes.get(scope)
+        if admitted is None:  # worker threads share this: never read back what another may clear
             if len(self._scopes) > 256:
                 self._scopes.clear()
-            self._scopes[scope] = np.array(
-                [i for i, chunk in enumerate(self._chunks) if scope.admits(chunk)], dtype=np.int64
-            )
-        return self._scopes[scope]
+            admitted = np.array([i for i, chunk in enumerate(self._chunks) if scope.admits(chunk)], dtype=np.int64)
+            self._scopes[scope] = admitted
+        return admitted
 
     def dense(self, vector: np.ndarray, limit: int, scope: Scope) -> dict[int, float]:
         query = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
