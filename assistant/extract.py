@@ -33,6 +33,10 @@ CHINESE_FIGURE = re.compile(
 # Which-ones questions (哪几类, 哪几个) ask for a list, not a number.
 _WHICH_ONES = re.compile(r"哪几")
 LONG_SENTENCE = 220
+# A short sentence that is conditional (…的，处…罚款) or states several figures of the kind
+# asked (城镇…2094.4元，其农村…分别为…) is quoted whole: its condition and its other figures
+# belong to the answer. A plan's run of tasks (…，统筹安排建设100万平方米人才公寓，…) is not.
+WHOLE_SENTENCE = 120
 # A short run-in heading opening a paragraph: 综合实力实现新跨越。锚定… (group 1: the heading)
 RUN_IN_HEADING = re.compile(r"^([^，。；：,]{2,20})[。：:]")
 # For a how-many question, a sentence stating the kind of figure asked for outranks one
@@ -73,7 +77,7 @@ def has_figure(text: str) -> bool:
 
 
 _MONEY_QUESTION = re.compile(
-    r"多少钱|价格|票价|费用|金额|多少元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
+    r"多少钱|价格|票价|(?<!免)费用|金额|多少元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
 )
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 _WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始")
@@ -121,14 +125,16 @@ def strip_numbering(sentence: str) -> str:
 def focus(sentence: str, tokens: Sequence[str], weights: TermWeights, question: str | None) -> str:
     """The part of a sentence worth quoting: the figure's segment, or a window around the matches."""
     segments = _SEGMENT.findall(sentence)
-    if len(segments) <= 1:
+    if len(segments) <= 1 or (question is not None and _reads_whole(question, sentence, segments)):
         return sentence
     scores = [overlap(segment, tokens, weights) for segment in segments]
     if question is not None:
         with_figures = [i for i, segment in enumerate(segments) if answers_figure(question, segment)]
         candidates = with_figures or range(len(segments))
-        # A figure segment is read with the condition before it (情节严重的，处…罚款).
-        context = [scores[i] + (0.5 * scores[i - 1] if i and not has_figure(segments[i - 1]) else 0) for i in range(len(segments))]
+        # A figure segment is read with the conditions before it (情节严重的，对单位处…，对个人处…):
+        # the segments since the last full stop or semicolon that state no figure themselves.
+        conditions = [_conditions(segments, i) for i in range(len(segments))]
+        context = [scores[i] + 0.5 * sum(scores[j] for j in conditions[i]) for i in range(len(segments))]
         best = max(candidates, key=lambda i: (context[i], -i))
         if context[best] > 0:
             start = best - 1 if best and scores[best - 1] > 0 and not has_figure(segments[best - 1]) else best
@@ -143,6 +149,31 @@ def focus(sentence: str, tokens: Sequence[str], weights: TermWeights, question: 
         start -= 1
     window = "".join(segments[start : end + 1]).rstrip("，；：,;")
     return window if end + 1 == len(segments) else window + "……"
+
+
+def _reads_whole(question: str, sentence: str, segments: Sequence[str]) -> bool:
+    if len(sentence) > WHOLE_SENTENCE:
+        return False
+    conditional = any(segment.rstrip("，；：,;").endswith("的") for segment in segments[:-1])
+    asks = _asks(question)
+    return conditional or sum(any(answers_figure(ask, segment) for ask in asks) for segment in segments) > 1
+
+
+def _asks(question: str) -> list[str]:
+    """The parts of a question that each ask for a figure (每月能领多少补贴，领多久？ asks two)."""
+    parts = [part for part in re.split(r"[，,；;？?]", question) if asks_quantity(part)]
+    return parts or [question]
+
+
+def _conditions(segments: Sequence[str], index: int) -> list[int]:
+    """The segments before segments[index], back to a semicolon, that state no figure."""
+    found = []
+    for j in range(index - 1, -1, -1):
+        if segments[j].endswith(("；", ";")):
+            break
+        if not has_figure(segments[j]):
+            found.append(j)
+    return found
 
 
 @dataclass(frozen=True)
