@@ -19,6 +19,7 @@ from assistant.ingest.parse import parse_document
 
 REAL_DOCS = Path(__file__).parent / "realdocs"
 HELD_OUT = Path(__file__).parent / "realdocs-heldout"
+FRESH = Path(__file__).parent / "realdocs-fresh"  # a third hand's set, collected after the rest was built
 
 
 @dataclass

@@ -36,6 +36,7 @@ SUITES = {
     "huzhou": Suite("huzhou", PROJECT_ROOT / "corpus", GOLD_FILE),
     "realdocs": Suite("realdocs", EVAL_DIR / "realdocs", EVAL_DIR / "realdocs" / "gold.jsonl"),
     "heldout": Suite("heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "realdocs-heldout" / "gold.jsonl"),
+    "fresh": Suite("fresh", EVAL_DIR / "realdocs-fresh", EVAL_DIR / "realdocs-fresh" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -43,6 +44,9 @@ SUITES = {
     ),
     "structure-heldout": Suite(
         "structure-heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "structure" / "heldout.jsonl", "heldout"
+    ),
+    "structure-fresh": Suite(
+        "structure-fresh", EVAL_DIR / "realdocs-fresh", EVAL_DIR / "structure" / "fresh.jsonl", "fresh"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

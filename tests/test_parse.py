@@ -309,3 +309,26 @@ def test_a_paragraph_after_an_articles_items_is_its_next_kuan() -> None:
     assert doc.clause("第一条/第二款").marker == "［第一条第二款］"
     assert doc.clause("第一条/第三款/二").cite == "第一条第三款（二）"
     assert non_blank(render(doc)) == non_blank(text)
+
+
+def test_a_bare_part_number_on_its_line_opens_the_next_part_only() -> None:
+    text = "某某通知\n一、工作时间\n全年250天。\n二、工资折算\n日工资按21.75天折算。\n三\n原通知同时废止。\n五\n这行不是第五部分。"
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.md"), text))
+    assert [c.locator for c in doc.clauses] == ["一", "二", "三"]
+    assert doc.clause("三").text.endswith("五\n这行不是第五部分。")
+    assert non_blank(render(doc)) == non_blank(text)
+
+
+def test_the_closing_attachment_list_and_publication_line_join_the_signature() -> None:
+    text = (
+        "关于加强某项工作的通知\n各区住房保障部门：\n一、申请条件\n（一）符合条件的，可以申请。\n（二）不符合条件的，应当退出：\n"
+        "1．收入超标的，腾退住房。\n2．逾期不腾退的，加收租金。\n二、本通知自2024年3月4日起施行。\n"
+        "附件：\n1．收入及财产限额\n2．住房租赁补贴标准\n3．分档租金标准\n广州市住房和城乡建设局\n2024年3月4日\n公开方式：主动公开"
+    )
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    # the attachment names (numbered titles) say nothing about how 1．2． nest in the body
+    assert [c.locator for c in doc.clauses][-4:] == ["一/二", "一/二/1", "一/二/2", "二"]
+    assert doc.clause("二").text == "二、本通知自2024年3月4日起施行。"
+    signature = next(e for e in doc.elements if isinstance(e, Heading) and e.kind == "signature")
+    assert signature.source.startswith("附件：") and signature.source.endswith("公开方式：主动公开")
+    assert non_blank(render(doc)) == non_blank(text)

@@ -86,3 +86,17 @@ def test_the_laws_a_policy_rests_on_come_from_its_opening(real_answerer: Answere
     answer = real_answerer.ask("明码标价和禁止价格欺诈规定是根据什么法律制定的？")
     assert answer.answer == "根据《中华人民共和国价格法》《价格违法行为行政处罚规定》等法律、行政法规［第一条］。"
     assert answer.citations[0].doc_id == "samr-price-marking-rule-2022"
+
+
+def test_a_figure_is_quoted_with_its_condition_and_the_figures_beside_it(real_answerer: Answerer) -> None:
+    fine = real_answerer.ask("个人投放生活垃圾不分类，情节严重的罚多少钱？")
+    assert "对个人处二百元以上二千元以下罚款" in fine.answer and fine.citations[0].locator == "第二十七条"
+    award = real_answerer.ask("新建500亩以上中药材种植基地每亩奖励多少？")
+    assert "200元/亩" in award.answer and award.citations[0].locator == "第17条"
+
+
+def test_a_question_about_a_thing_no_clause_names_is_not_answered(real_answerer: Answerer) -> None:
+    # the support policy pays 奖励 and 补助, never 贴息: close wording is no answer
+    answer = real_answerer.ask("柳河县重点产业企业申请银行贷款能享受多少贴息？")
+    assert answer.abstained
+    assert not real_answerer.ask("柳河县新建500亩以上中药材种植基地能拿多少奖励？").abstained

@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from assistant.abstain import Evidence, gather_evidence
+from assistant.answer.asked import unnamed
 from assistant.answer.knowledge import Knowledge, Node
 from assistant.answer.relevance import with_relevance
 from assistant.answer.types import Answer, cite, make, with_marker
@@ -47,6 +48,12 @@ def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[E
     return best_excerpts(question, knowledge.tokens(question), knowledge.weights, candidates)
 
 
+def thing_unnamed(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> bool:
+    """Whether the top clauses never name what the question asks about (多少贴息 of a plan without 贴息)."""
+    texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in hits[:RELATED_LIMIT]]
+    return bool(unnamed(question, texts, knowledge.tokens, knowledge.searcher.expander))
+
+
 def figure_missing(question: str, found: Sequence[Excerpt]) -> bool:
     """A how-many / when / how-much question whose quotes state no such figure is not answered.
 
@@ -69,7 +76,7 @@ def scored(
 
 def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:
     hits, signals, probability = scored(knowledge, question, top_k, doc_ids)
-    if not hits or knowledge.abstention.abstains(signals):
+    if not hits or knowledge.abstention.abstains(signals) or thing_unnamed(knowledge, question, hits):
         return abstain(knowledge, question, hits, probability)
     found = excerpts(knowledge, question, hits)
     if figure_missing(question, found):

@@ -22,7 +22,7 @@ DATE_LINE = re.compile(rf"^[（(]?{DATE}[）)]?(?:印发|发布)?$")
 _NOTICE_TITLE = re.compile(r"(通知|命令|令|函|批复|公告|通告)$")
 # 主送: 各区县人民政府，市政府直属各单位： — not an opening sentence that ends in 如下：
 _ADDRESSEES = re.compile(r"^(?!为|根据|按照|依据|经|现|近日|近年|为了)[^。！？；]{2,80}(?<!如下)[：:]$")
-_PUBLICATION = re.compile(r"^[（(](此件|本件)[^）)]{0,12}[）)]$")
+_PUBLICATION = re.compile(r"^[（(](此件|本件)[^）)]{0,12}[）)]$|^(公开方式|公开属性|信息公开选项|公开类别)\s*[:：]\s*\S{2,8}$")
 _TRAILER = re.compile(r"^(抄送|抄报|主送)[:：]|印发$")
 # 附件 / 附件1 / 附件1： alone on a line opens an attachment; a bare 附件： introduces the list
 # of attachment names that closes a notice.
@@ -122,7 +122,7 @@ def _first_heading(lines: list[str], start: int, stop: int) -> int:
 def is_title_like_item(line: str) -> bool:
     """An entry of an attachment list: a numbered short name without punctuation."""
     found = match_heading(line, loose=True)
-    return found is not None and len(found.rest) <= TITLE_MAX_CHARS and found.rest[-1] not in "。；，"
+    return found is not None and 0 < len(found.rest) <= TITLE_MAX_CHARS and found.rest[-1] not in "。；，"
 
 
 def _notice_end(lines: list[str]) -> int:
@@ -173,7 +173,13 @@ def signature_start(lines: list[str], start: int, end: int) -> int:
         elif not (_PUBLICATION.match(line) or _TRAILER.search(line) or is_issuer_line(line)):
             break
         position -= 1
-    return position if has_date or any(_PUBLICATION.match(line) for line in lines[position:end]) else end
+    if not (has_date or any(_PUBLICATION.match(line) for line in lines[position:end])):
+        return end
+    # 附件：1.…2.… naming the attachments just before the issuer closes the notice too
+    first = position
+    while first > start and is_title_like_item(lines[first - 1]):
+        first -= 1
+    return first - 1 if first > start and is_attachment_list(lines[first - 1]) else position
 
 
 def is_issuer_line(line: str) -> bool:

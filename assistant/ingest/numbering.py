@@ -159,6 +159,9 @@ _PATTERNS: list[tuple[Style, re.Pattern[str]]] = [
     (Style.POINT, re.compile(rf"^(([{CIRCLED}]))[、.．]?\s*(.*)$", re.S)),
 ]
 _BARE_NUMBER = re.compile(r"^((\d{1,2}))[\s\u3000]+(\S.{0,30})$", re.S)
+# A part number alone on its line (a Markdown "## 三", a PDF's numeral above its title):
+# a heading only where the sequence expects exactly that number.
+_BARE_PART = re.compile(r"^([一二三四五六七八九十]{1,3})$")
 
 
 _LOOSE_ITEM = re.compile(rf"^((\d{{1,3}})\s*{_DOT})\s*(\d.*)$", re.S)
@@ -179,6 +182,9 @@ def match_heading(line: str, loose: bool = False) -> HeadingMatch | None:
 
 
 def _match_heading(line: str) -> HeadingMatch | None:
+    bare = _BARE_PART.match(line)
+    if bare and (number := cn_to_int(bare.group(1))):
+        return HeadingMatch(Style.PART, number, "", bare.group(1), (number,), ambiguous=True)
     legal = _LEGAL.match(line)
     if legal:
         number = numeral_value(legal.group(2))

@@ -283,9 +283,12 @@ def _document_ranks(lines: list[str]) -> dict[Style, float]:
     under （一）, a regulation puts （一） under 第N条. Within a group the convention holds.
     """
     standalone: dict[Style, list[bool]] = {}
+    in_attachment_list = False
     for line in lines:
+        listed = in_attachment_list and is_title_like_item(line)  # 附件：1.…清单 names no heading
+        in_attachment_list = is_attachment_list(line) or listed
         found = match_heading(line)
-        if found:
+        if found and not listed:
             standalone.setdefault(found.style, []).append(not _carries_text(found))
     return {
         style: OUTER_GROUP if sum(flags) * 2 > len(flags) else INNER_GROUP for style, flags in standalone.items()
@@ -294,7 +297,7 @@ def _document_ranks(lines: list[str]) -> dict[Style, float]:
 
 def _carries_text(found: HeadingMatch) -> bool:
     """The line holds text, not just a title (（三）基本原则。 is a title with a full stop)."""
-    if found.style in _TITLE_ONLY_STYLES:
+    if found.style in _TITLE_ONLY_STYLES or not found.rest:
         return False
     rest = found.rest
     if rest.endswith("。") and len(rest) <= _SHORT_TITLE_CHARS and not re.search(r"[，、；：。,;:]", rest[:-1]):

@@ -92,7 +92,7 @@ def _header_width(cells: list[_Cell]) -> int:
 def _category(text: str) -> str | None:
     """The locator token of a category row (一、重大战略任务), or None."""
     found = match_heading(text)
-    if found is None or found.style is not Style.PART or len(found.rest) > 30:
+    if found is None or found.style is not Style.PART or not found.rest or len(found.rest) > 30:
         return None
     return found.locator_tokens[0]
 
