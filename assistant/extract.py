@@ -83,6 +83,8 @@ _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九�
 _WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始")
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
 _MEASURE_QUESTION = re.compile(r"几\s*(个|项|名|条|类|家|次|人|倍|天|年|月)")
+# 几天 is answered by 五日内, 几个月 by 6个月, 几名 by 3人
+_SAME_MEASURE = {"天": "天|日|个工作日", "日": "日|天", "月": "个?月", "人": "人|名", "名": "名|人"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DURATION_QUESTION = re.compile(r"多长时间|多久|多少天|多少年|多少个月|多少小时|间隔多长|期限多长")
 _DURATION = re.compile(r"[\d一二两三四五六七八九十百半]+\s*(?:个)?(?:年|个月|月|周|日|天|小时|分钟|工作日)")
@@ -108,7 +110,8 @@ def answers_figure(question: str, text: str) -> bool:
         return bool(_DURATION.search(text))
     measure = _MEASURE_QUESTION.search(question)
     if measure:  # 几条 is answered by a count of 条, not by any number (a year, an amount)
-        return bool(re.search(rf"[一二两三四五六七八九十百千万\d]+\s*{measure.group(1)}", text))
+        unit = _SAME_MEASURE.get(measure.group(1), measure.group(1))
+        return bool(re.search(rf"[一二两三四五六七八九十百千万\d]+\s*(?:{unit})", text))
     asked = set(_NUMBER.findall(question))
     return bool(set(_NUMBER.findall(text)) - asked or CHINESE_FIGURE.search(text))
 

@@ -100,3 +100,9 @@ def test_a_question_about_a_thing_no_clause_names_is_not_answered(real_answerer:
     answer = real_answerer.ask("柳河县重点产业企业申请银行贷款能享受多少贴息？")
     assert answer.abstained
     assert not real_answerer.ask("柳河县新建500亩以上中药材种植基地能拿多少奖励？").abstained
+
+
+def test_a_figure_question_naming_a_chapter_is_answered_from_inside_it(real_answerer: Answerer) -> None:
+    # 法律责任 is the title of a chapter; the question asks for a figure in one of its articles
+    answer = real_answerer.ask("嘉兴垃圾分类条例的法律责任有什么罚款，最多罚多少钱？")
+    assert answer.kind == "fact" and "罚款" in answer.answer and answer.citations[0].locator.startswith("第二十")

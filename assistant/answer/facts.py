@@ -128,7 +128,8 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
     highlights: dict[tuple[str, str], list[str]] = {}
     for excerpt in found:
         key = (excerpt.doc_id, excerpt.locator)
-        quote = _run_in_paragraph(knowledge.clauses[key], excerpt.sentence) or excerpt.quote
+        clause = knowledge.clauses[key]
+        quote = _run_in_paragraph(clause, excerpt.sentence) or _introduced(clause, excerpt.quote) or excerpt.quote
         quotes.setdefault(key, []).append(quote.rstrip("。；;，, "))
         highlights.setdefault(key, []).append(excerpt.sentence)
     parts = []
@@ -156,6 +157,22 @@ def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
         if paragraph.startswith(head) and len(paragraph) > len(head):
             return paragraph if len(paragraph) <= PARAGRAPH_CHARS else paragraph[:PARAGRAPH_CHARS] + "……"
     return None
+
+
+def _introduced(clause: Clause, quote: str) -> str | None:
+    """A quote ending in a colon, with the lines it introduces (折算为：/日工资：…/小时工资：…)."""
+    if not quote.rstrip().endswith(_INTRODUCES):
+        return None
+    lines = clause.text.split("\n")
+    at = next((i for i, line in enumerate(lines) if quote.rstrip() in line), None)
+    if at is None or at + 1 >= len(lines):
+        return None
+    following: list[str] = []
+    for line in lines[at + 1 :]:
+        if sum(map(len, following)) + len(line) > PARAGRAPH_CHARS:
+            break
+        following.append(line.strip())
+    return "\n".join([quote.rstrip(), *following]) if following else None
 
 
 def abstain(knowledge: Knowledge, question: str, hits: Sequence[Hit], probability: float = 0.0) -> Answer:

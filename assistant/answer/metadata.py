@@ -224,12 +224,17 @@ def notice_value(notice: Clause, field: MetaField) -> tuple[str, str, str] | Non
 
 
 def answer_purpose(
-    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, full_question: str = ""
+    knowledge: Knowledge,
+    question: str,
+    doc_ids: Collection[str] | None,
+    full_question: str = "",
+    ranked: Sequence[str] = (),
 ) -> Answer | None:
     """Why a document exists is the sentence saying so (为了…，制定本条例 / 为深入贯彻…，提出以下
     意见), in its preamble or its first article; failing that, the preamble. A question
-    naming one of the policies a notice carries is answered from that policy."""
-    for document in knowledge.in_scope(doc_ids):
+    naming one of the policies a notice carries is answered from that policy; of several
+    documents, the one the question is about (ranked first) answers."""
+    for document in knowledge.in_scope(doc_ids, ranked):
         named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
         inside = f"{named.locator}/" if named is not None else ""
         clauses = [c for c in document.clauses if c.locator.startswith(inside)]

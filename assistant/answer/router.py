@@ -153,7 +153,7 @@ class Answerer:
             if found:
                 return found
         if intent.kind == Kind.PURPOSE:
-            found = answer_purpose(knowledge, question, doc_ids, full)
+            found = answer_purpose(knowledge, question, doc_ids, full, self._ranked_documents(question, doc_ids))
             if found:
                 return found
         if intent.kind == Kind.LISTING:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answer.knowledge import Knowledge, Node, element_title
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
+from assistant.extract import asks_quantity
 from assistant.ingest.document import Clause, Heading
 from assistant.ingest.numbering import numeral_value
 from assistant.intent import Kind
@@ -31,7 +32,7 @@ _COUNT = re.compile(r"一共|总共|共有|共计|数量")
 _WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面)|几(个)?(部分|章|编)|多少(条|章|部分)|几条|结构|框架|章节|目录|大纲")
 _QUOTED = re.compile(r"[“\"]([^”\"]{4,30})[”\"]")
 _CONTENTS = re.compile(
-    rf"哪些|哪[一二两三四五六七八九十\d]+\s*个?({_UNIT})?|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
+    rf"哪些|哪(?:[二两三四五六七八九十\d]+|一(?=\s*个?(?:{_UNIT})))\s*个?({_UNIT})?|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
     r"规定(了|的)?什么|是什么|写(了|的)?什么|涉及什么|有何|具体是|怎么(规定|说)|指的是|指什么|是指"
 )
 # The words of a structure question that are not the name of what it asks about.
@@ -353,6 +354,8 @@ def answer_structure(
     shape = shape_of(question)
     if not (shape.positions or shape.counts or shape.contents):
         return None
+    if asks_quantity(question) and not (shape.counts or shape.positions):
+        return None  # 多长时间内启动奖励程序 asks a figure inside the chapter, not for the chapter
     documents = knowledge.in_scope(doc_ids, ranked)
     quoted = _QUOTED.findall(question)
     subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
