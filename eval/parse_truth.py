@@ -20,6 +20,7 @@ from assistant.ingest.parse import parse_document
 REAL_DOCS = Path(__file__).parent / "realdocs"
 HELD_OUT = Path(__file__).parent / "realdocs-heldout"
 FRESH = Path(__file__).parent / "realdocs-fresh"  # a third hand's set, collected after the rest was built
+FINAL = Path(__file__).parent / "realdocs-final"  # a fourth set, its answers run once, at the end
 
 
 @dataclass

@@ -37,6 +37,7 @@ SUITES = {
     "realdocs": Suite("realdocs", EVAL_DIR / "realdocs", EVAL_DIR / "realdocs" / "gold.jsonl"),
     "heldout": Suite("heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "realdocs-heldout" / "gold.jsonl"),
     "fresh": Suite("fresh", EVAL_DIR / "realdocs-fresh", EVAL_DIR / "realdocs-fresh" / "gold.jsonl"),
+    "final": Suite("final", EVAL_DIR / "realdocs-final", EVAL_DIR / "realdocs-final" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -47,6 +48,9 @@ SUITES = {
     ),
     "structure-fresh": Suite(
         "structure-fresh", EVAL_DIR / "realdocs-fresh", EVAL_DIR / "structure" / "fresh.jsonl", "fresh"
+    ),
+    "structure-final": Suite(
+        "structure-final", EVAL_DIR / "realdocs-final", EVAL_DIR / "structure" / "final.jsonl", "final"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

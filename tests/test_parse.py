@@ -332,3 +332,24 @@ def test_the_closing_attachment_list_and_publication_line_join_the_signature() -
     signature = next(e for e in doc.elements if isinstance(e, Heading) and e.kind == "signature")
     assert signature.source.startswith("附件：") and signature.source.endswith("公开方式：主动公开")
     assert non_blank(render(doc)) == non_blank(text)
+
+
+def test_a_policy_sent_as_attachment_1_has_no_title_of_its_own() -> None:
+    text = (
+        "国务院办公厅关于某某问题的复函\n国办函〔2004〕80号\n湖北省人民政府：\n你省请示收悉。现函复如下。\n"
+        "附件：1.国土资源部关于某某的报告\n2.专家组意见\n国务院办公厅\n二〇〇四年十一月四日\n"
+        "附件1\n关于某某情况的报告\n国务院：\n现将情况报告如下。\n一、基本情况\n情况属实。\n二、建议\n加强监测。\n"
+        "附件2\n专家组意见\n建议搬迁。"
+    )
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    assert [c.locator for c in doc.clauses] == ["通知", "附件1/前言", "附件1/一", "附件1/二", "附件2/前言"]
+    assert non_blank(render(doc)) == non_blank(text)
+
+
+def test_a_list_of_attached_forms_is_kept_out_of_the_last_clause() -> None:
+    text = "某某办法\n第一条 申请人提交材料。\n第二条 本办法自印发之日起施行。\n附表：1. 申请表\n2. 评估表\n3.补贴申请表"
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    assert [c.locator for c in doc.clauses] == ["第一条", "第二条"]
+    assert doc.clause("第二条").text == "第二条 本办法自印发之日起施行。"
+    assert doc.clause("第二条").trailer.startswith("附表：1. 申请表")
+    assert non_blank(render(doc)) == non_blank(text)

@@ -1,7 +1,7 @@
 """Real documents of every common style: parse truth exact, nothing lost, readers agree.
 
 The documents live in eval/realdocs (development), eval/realdocs-heldout (kept out of
-development) and eval/realdocs-fresh (collected last, by another hand); each has a truth file written by reading the document, not the parser.
+development) eval/realdocs-fresh and eval/realdocs-final (collected last, by other hands); each has a truth file written by reading the document, not the parser.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 from assistant.ingest.corpus import load_corpus
 from assistant.ingest.document import Clause, non_blank, render
 from assistant.ingest.parse import parse_document
-from eval.parse_truth import FRESH, HELD_OUT, REAL_DOCS, check_corpus
+from eval.parse_truth import FINAL, FRESH, HELD_OUT, REAL_DOCS, check_corpus
 
-FOLDERS = [REAL_DOCS, HELD_OUT, FRESH]
+FOLDERS = [REAL_DOCS, HELD_OUT, FRESH, FINAL]
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)

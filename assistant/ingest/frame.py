@@ -27,7 +27,7 @@ _TRAILER = re.compile(r"^(抄送|抄报|主送)[:：]|印发$")
 # 附件 / 附件1 / 附件1： alone on a line opens an attachment; a bare 附件： introduces the list
 # of attachment names that closes a notice.
 _ATTACHMENT = re.compile(r"^附\s*件\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?)?$")
-_ATTACHMENT_LIST = re.compile(r"^附\s*件\s*\d{0,2}\s*[:：]")
+_ATTACHMENT_LIST = re.compile(r"^附\s*[件表图]\s*\d{0,2}\s*[:：]")
 _TOC = re.compile(r"^目\s*录$")
 _TOC_LEADER = re.compile(r"[.．…·\-—_\s]{2,}\d*$|\s+\d+$")
 _ADOPTION = re.compile(r"通过|公布|修订|修正|施行|发布|批准")

@@ -80,6 +80,7 @@ class _Node:
     title: str = ""
     heading_line: str = ""
     paragraphs: list[str] = field(default_factory=list)
+    trailer: list[str] = field(default_factory=list)  # 附件：… naming attachments: kept, not text
     children: list[_Node] = field(default_factory=list)
     last_number: dict[Style, int] = field(default_factory=dict)
 
@@ -123,13 +124,13 @@ class _BodyReader:
     def feed(self, position: int, next_decimal: int | None) -> None:
         self.position = position
         line = self.lines[position]
-        if is_attachment_list(line):
-            self.in_attachment_list = True
-        elif self.in_attachment_list and is_title_like_item(line):
-            self.stack[-1].paragraphs.append(line)  # 附件：1.…清单 names an attachment
+        # 附件：1.…清单 names attachments: the open clause keeps it as a trailer (the preamble, as text)
+        listing = is_attachment_list(line) or (self.in_attachment_list and is_title_like_item(line))
+        self.in_attachment_list = listing
+        if listing:
+            top = self.stack[-1]
+            (top.paragraphs if top is self.root else top.trailer).append(line)
             return
-        else:
-            self.in_attachment_list = False
         found = self._candidate(line, next_decimal)
         if found and self._open(found, line):
             return
@@ -351,6 +352,7 @@ def _emit(node: _Node, doc_id: str, out: list[Element], lead: str | None) -> Non
                 breadcrumb=node.crumbs,
                 paragraphs=tuple(paragraphs),
                 heading=heading_line,
+                trailer="\n".join(node.trailer),
                 fields=fields,
                 lead_unit=own_lead,
                 cite=node.cite,
@@ -433,6 +435,8 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
     lines = [line.strip() for line in raw]
     frame = find_opening(lines)
     notice_end, (title_start, title_end) = frame.notice[1], frame.title
+    if title_end > title_start and is_attachment_heading(lines[title_start]):
+        title_end = title_start  # a notice whose policy comes as 附件1: no title of its own
     attachments = attachment_starts(lines, title_end)
     main_end = attachments[0] if attachments else len(lines)
     main_table = _table_block(lines, raw, title_end, main_end)
