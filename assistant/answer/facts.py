@@ -26,7 +26,7 @@ _INTRODUCES = ("：", ":")
 # A paragraph that opens with a short run-in heading (综合实力实现新跨越。…) is quoted whole
 # when the heading is what matched.
 PARAGRAPH_CHARS = 300
-EXCERPT_CLAUSES = 2
+EXCERPT_CLAUSES = 3  # the best three clauses compete for the quote (two missed a third-ranked answer)
 
 
 def evidence(
