@@ -42,6 +42,7 @@ RUN_IN_HEADING = re.compile(r"^([^，。；：,]{2,20})[。：:]")
 # For a how-many question, a sentence stating the kind of figure asked for outranks one
 # that shares as many words without it (set on the development real documents).
 FIGURE_BONUS = 1.3
+FIGURE_RIVAL = 0.6  # …and so does one scoring at least this share of the best that does not
 # 1.全力嵌入上海高端产业链。 is a title; a long first sentence, or one with a comma
 # (转制为企业后，五年内免征企业所得税。), is content.
 _TITLE_SENTENCE_CHARS = 30
@@ -89,6 +90,10 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DURATION_QUESTION = re.compile(r"多长时间|多久|多少天|多少年|多少个月|多少小时|间隔多长|期限多长")
 _DURATION = re.compile(r"[\d一二两三四五六七八九十百半]+\s*(?:个)?(?:年|个月|月|周|日|天|小时|分钟|工作日)")
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_POINT_IN_TIME = re.compile(
+    r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[〇零一二三四五六七八九十]+年[一二三四五六七八九十]+月"
+    r"|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|之日起|起施行|起执行|前|内|后"
+)
 _NAMES = re.compile(r"《[^》]*》|〔\d{4}〕\d+号|（\d{4}\s*[—–-]\s*\d{4}\s*年）")
 
 
@@ -102,10 +107,9 @@ def answers_figure(question: str, text: str) -> bool:
     text = _NAMES.sub("", text)  # a year in a document's title (《…（2024—2030年）》) answers nothing
     if _MONEY_QUESTION.search(question):
         return bool(_MONEY.search(text))
-    if _WHEN_QUESTION.search(question) and _RELATIVE_TIME.search(text):
-        return True
-    if not _WHEN_QUESTION.search(question):  # a date answers when, not how much
-        text = _DATE.sub("", text)
+    if _WHEN_QUESTION.search(question):  # a point in time answers when; 有效期1年 does not
+        return bool(_RELATIVE_TIME.search(text) or _POINT_IN_TIME.search(text))
+    text = _DATE.sub("", text)  # a date answers when, not how much
     if _DURATION_QUESTION.search(question):  # how long is answered by a span of time, not by 二百毫升
         return bool(_DURATION.search(text))
     measure = _MEASURE_QUESTION.search(question)
@@ -222,6 +226,11 @@ def best_excerpts(
     if not scored:
         return []
     scored.sort(key=lambda e: -e.score)
+    if quantity:  # a close second that states the figure asked for outranks one that does not
+        stating = [e for e in scored if answers_figure(question, strip_numbering(e.sentence))]
+        if stating and stating[0] is not scored[0] and stating[0].score >= FIGURE_RIVAL * scored[0].score:
+            scored.remove(stating[0])
+            scored.insert(0, stating[0])
     top = scored[0]
     if top.score == 0:
         doc_id, locator, text, best_chunk, _ = candidates[0]

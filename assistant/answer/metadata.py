@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.structure import attachment_named
 from assistant.answer.types import Answer, cite, make, with_marker
+from assistant.extract import overlap
 from assistant.ingest.document import Clause, ParsedDocument
 from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.intent import Kind, MetaField
@@ -132,6 +133,10 @@ def _answer_in_force(
         return None
     document, clauses = asked
     found = in_force(clauses)
+    tokens = knowledge.tokens(question)
+    named = _takes_effect_naming(clauses, tokens, knowledge)
+    if named is not None and (found is None or _overlap(found[1], tokens, knowledge) < _overlap(named[1], tokens, knowledge)):
+        found = named  # 最低生活保障标准从哪天开始执行: the clause dating that standard, not the notice's 有效期
     if found is None:  # a plan states its period in its title instead: （2024—2030年）
         return answer_metadata(knowledge, question, MetaField.PERIOD, [document.meta.doc_id])
     clause, sentence = found
@@ -143,6 +148,25 @@ def _answer_in_force(
 _TAKES_EFFECT = re.compile(r"自[^。；]{1,30}?(起|之日起)?(施行|实施|生效|执行)")
 _HOLDS = re.compile(r"有效期|(执行|实施)期限|执行(到|至)\d{4}年")
 _SENTENCE = re.compile(r"[^。；]*[。；]?")
+_TAKES_EFFECT_ON = re.compile(r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|之日)起?[^。；]{0,12}(施行|实施|生效|执行)")
+
+
+def _overlap(text: str, tokens: Sequence[str], knowledge: Knowledge) -> float:
+    return overlap(text, tokens, knowledge.weights)
+
+
+def _takes_effect_naming(clauses: Sequence[Clause], tokens: Sequence[str], knowledge: Knowledge) -> tuple[Clause, str] | None:
+    """The sentence dating what the question names (…标准均从2025年1月1日起执行), best match first."""
+    best: tuple[float, Clause, str] | None = None
+    for clause in clauses:
+        if clause.kind == "row":
+            continue
+        for sentence in _SENTENCE.findall(clause.text.replace("\n", "")):
+            if _TAKES_EFFECT_ON.search(sentence):
+                score = _overlap(sentence, tokens, knowledge)
+                if best is None or score > best[0]:
+                    best = (score, clause, sentence.strip())
+    return (best[1], best[2]) if best else None
 
 
 def in_force(clauses: Sequence[Clause]) -> tuple[Clause, str] | None:
