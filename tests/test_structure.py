@@ -77,6 +77,18 @@ def test_a_regulations_articles_are_counted_under_its_chapters(real_answerer: An
     assert "共31条" in answer.answer and "分为7章" in answer.answer
     chapter = real_answerer.ask("嘉兴垃圾分类条例第五章讲的是什么？")
     assert chapter.citations[0].locator == "第五章"
+    # the chapter named both by number and by title; 分几章 names no subject of its own
+    named = real_answerer.ask("嘉兴垃圾分类条例第六章“法律责任”有几条？")
+    assert named.citations[0].locator == "第六章" and "共" in named.answer
+    assert "7章" in real_answerer.ask("嘉兴市生活垃圾分类管理条例共分几章？").answer
+
+
+def test_a_purpose_question_is_answered_from_the_document_it_is_about(real_answerer: Answerer) -> None:
+    # neither names its document; the first document loaded (a regulation) states a purpose too
+    answer = real_answerer.ask("这个规定为什么要求商家明码标价？")
+    assert answer.kind == "purpose" and answer.citations[0].doc_id == "samr-price-marking-rule-2022"
+    answer = real_answerer.ask("出台这个意见的目的是什么，为什么要管政府的公众号和微博？")
+    assert answer.citations[0].doc_id == "gov-new-media-opinion-2018"
 
 
 def test_a_list_question_gets_the_introduction_and_every_item(real_answerer: Answerer) -> None:

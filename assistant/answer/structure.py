@@ -38,7 +38,7 @@ _CONTENTS = re.compile(
 # The words of a structure question that are not the name of what it asks about.
 _QUESTION_WORDS = re.compile(
     rf"{_POSITION.pattern}|(一共|总共|共有|共计|主要|具体|分别|都|那么|请问|一下|介绍|列出|列举)|"
-    rf"(有|包括|包含|分为|分成|由)?(哪些|哪几|多少|几)\s*个?({_UNIT})?|有什么|是什么|什么|内容|讲了?|说了?|规定了?|写了?|涉及|有何|"
+    rf"(有|包括|包含|分为|分成|共分|分|由)?(哪些|哪几|多少|几)\s*个?({_UNIT})?|有什么|是什么|什么|内容|讲了?|说了?|规定了?|写了?|涉及|有何|"
     r"怎么|指的是|方面|的|了|吗|呢|啊|？|\?|，|。|\s"
 )
 # Words that only say "the document" once its name has been removed.
@@ -117,6 +117,9 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
 def _by_position(root: Node, positions: Sequence[tuple[int, str]]) -> Node | None:
     node = root
     for number, unit in positions:
+        kinds = _UNIT_KINDS.get(unit)
+        if kinds and kinds != ("part", "division") and node.kind in kinds and _number_of(node) == number:
+            continue  # a chapter holds no chapters: 第六章“法律责任” names the chapter found by its title
         found = _ordinal_child(node, number, unit)
         if found is None:
             return None
