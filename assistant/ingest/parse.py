@@ -127,10 +127,13 @@ class _BodyReader:
         # 附件：1.…清单 names attachments: the open clause keeps it as a trailer (the preamble, as text)
         listing = is_attachment_list(line) or (self.in_attachment_list and is_title_like_item(line))
         self.in_attachment_list = listing
+        top = self.stack[-1]
         if listing:
-            top = self.stack[-1]
             (top.paragraphs if top is self.root else top.trailer).append(line)
             return
+        if top.trailer:  # text goes on after the list: it was the clause's text after all
+            top.paragraphs.extend(top.trailer)
+            top.trailer.clear()
         found = self._candidate(line, next_decimal)
         if found and self._open(found, line):
             return
