@@ -41,10 +41,7 @@ def evidence(
 
 def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
     """What an extractive answer would quote from the best two clauses."""
-    candidates = [
-        (h.doc_id, h.locator, h.text, h.best_chunk, knowledge.clause(h.doc_id, h.locator).title)
-        for h in hits[:EXCERPT_CLAUSES]
-    ]
+    candidates = [(h.doc_id, h.locator, h.text, h.best_chunk, _heading(knowledge.clause(h.doc_id, h.locator))) for h in hits[:EXCERPT_CLAUSES]]
     return best_excerpts(question, knowledge.tokens(question), knowledge.weights, candidates)
 
 
@@ -52,6 +49,12 @@ def thing_unnamed(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> b
     """Whether the top clauses never name what the question asks about (多少贴息 of a plan without 贴息)."""
     texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in hits[:RELATED_LIMIT]]
     return bool(unnamed(question, texts, knowledge.tokens, knowledge.searcher.expander))
+
+
+def _heading(clause: Clause) -> str:
+    """What every sentence of a clause is about: an item's or a row's title. An article's short
+    first sentence (第三十三条 献血者享有优先用血的权利。) is the law's own words, not a heading."""
+    return "" if clause.kind == "article" else clause.title
 
 
 def figure_missing(question: str, found: Sequence[Excerpt]) -> bool:
