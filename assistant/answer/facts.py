@@ -15,7 +15,15 @@ from assistant.answer.asked import unnamed
 from assistant.answer.knowledge import Knowledge, Node
 from assistant.answer.relevance import with_relevance
 from assistant.answer.types import Answer, cite, make, with_marker
-from assistant.extract import RUN_IN_HEADING, Excerpt, answers_figure, asks_quantity, best_excerpts, overlap
+from assistant.extract import (
+    RUN_IN_HEADING,
+    Excerpt,
+    answers_figure,
+    asks_quantity,
+    best_excerpts,
+    overlap,
+    strip_numbering,
+)
 from assistant.ingest.document import Clause
 from assistant.intent import Kind
 from assistant.retrieve import Hit, Retrieval
@@ -142,13 +150,31 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
         titled = clause.kind == "row" or (
             clause.kind == "item" and clause.title not in quote and overlap(clause.title, tokens, knowledge.weights) > 0
         )
-        parts.append(with_marker(f"{clause.title}：{quote}" if titled else quote, clause.marker))
+        quote = with_marker(f"{clause.title}：{quote}" if titled else quote, clause.marker)
+        intro = _condition_intro(knowledge, key, quote)
+        if intro is not None:  # 有下列情形之一的，依法予以处理［第二十一条］：弄虚作假骗取奖金的［第二十一条（二）］。
+            quote = f"{strip_numbering(intro.text.strip()).rstrip('：:')}{intro.marker}：{quote}"
+        parts.append(quote)
     by_key = {(h.doc_id, h.locator): h for h in hits}
     citations = [
         cite(knowledge.clauses[key], by_key[key].score, sentences, by_key[key].relevance or 0.0)
         for key, sentences in highlights.items()
     ]
+    intros = [c for key in quotes if (c := _condition_intro(knowledge, key, "；".join(quotes[key]))) is not None]
+    citations += [cite(c, citations[0].score, relevance=citations[0].relevance) for c in intros]
     return make(question, "".join(parts), Kind.FACT, citations)
+
+
+def _condition_intro(knowledge: Knowledge, key: tuple[str, str], quote: str) -> Clause | None:
+    """For an item that is only a condition (伪造…冒领举报奖金的), the clause introducing the list,
+    which states what follows from it (有下列情形之一的，…依法给予处分：)."""
+    if not re.sub(r"［[^］]*］", "", quote).rstrip("。；;，, ").endswith("的"):
+        return None
+    parent = knowledge.parents.get(key)
+    if parent is None or not isinstance(parent.element, Clause):
+        return None
+    intro = parent.element
+    return intro if intro.text.rstrip().endswith(_INTRODUCES) and len(intro.text) <= PARAGRAPH_CHARS else None
 
 
 def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
