@@ -17,7 +17,9 @@ _MIN_REST_CHARS = 4  # what is left of a question once its document's name is ta
 _KIND = re.compile(r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策)$")
 _ABBREVIATED_RUN = 4
 _NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号")
-_PLACE = re.compile(r"(?:中共)?([\u4e00-\u9fa5]{2,3}?)(?:省|市|县|区)")
+# The two and the three characters before 省/市/县/区 (广州 of 关于推出供应广州市…, 石家庄 of 石家庄市):
+# the one a question says is matched; the other never is.
+_PLACES = (re.compile(r"(?=([\u4e00-\u9fa5]{2})(?:省|市|县|区))"), re.compile(r"(?=([\u4e00-\u9fa5]{3})(?:省|市|县|区))"))
 _GENERIC = re.compile(r"关于|印发|的通知|实施意见|实施方案|行动计划|若干措施|管理办法|人民政府|办公室|办公厅")
 
 
@@ -51,7 +53,7 @@ class DocumentNames:
             for e in document.elements
             if isinstance(e, Heading) and e.kind in (Kind.TITLE, Kind.ATTACHMENT)
         ]
-        places = {m.group(1) for m in _PLACE.finditer(document.meta.title)} - {"各", "本", "全", "自治"}
+        places = {m.group(1) for pattern in _PLACES for m in pattern.finditer(document.meta.title)}
         return cls(document.meta.doc_id, document.meta.number, tuple(t for t in titles if t), tuple(sorted(places)))
 
     def mention(self, question: str) -> tuple[int, str]:

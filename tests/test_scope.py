@@ -36,3 +36,17 @@ def test_a_named_document_scopes_the_question(
 def test_a_question_naming_no_document_is_not_scoped(names: list[DocumentNames]) -> None:
     assert documents_named("罚款最高多少？", names) is None
     assert documents_named("嘉兴生活垃圾分为哪几类？", names[:1]) is None  # one document: nothing to choose
+
+
+def test_a_place_is_read_wherever_the_title_names_it() -> None:
+    from assistant.ingest.corpus import DocumentMeta, SourceDocument
+
+    def named(doc_id: str, title: str) -> DocumentNames:
+        meta = DocumentMeta(doc_id, title, "", "", "", f"{doc_id}.txt")
+        return DocumentNames.of(parse_document(SourceDocument(meta, f"{title}\n一、总则\n正文。")))
+
+    housing = named("housing", "关于推出供应广州市2025年第一批户籍家庭公共租赁住房常态分配房源的通告")
+    regulation = named("regulation", "嘉兴市生活垃圾分类管理条例")
+    assert "广州" in housing.places  # not 应广州: the place is the words just before 市
+    scope = documents_named("广州户籍家庭公租房常态分配的目的是什么？", [housing, regulation])
+    assert scope is not None and scope.doc_ids == {"housing"}
