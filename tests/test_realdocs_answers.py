@@ -38,6 +38,7 @@ def test_a_question_naming_a_document_is_answered_from_that_document(real_answer
 def test_when_a_policy_holds_is_read_from_its_own_closing_clause(real_answerer: Answerer) -> None:
     liuhe = real_answerer.ask("柳河县这个支持重点产业的政策有效期多长？")
     assert liuhe.answer == "本政策自发布之日起施行，暂定三年有效期［第26条］。"
+    assert real_answerer.ask("柳河县支持重点产业的这个政策管几年？").answer == liuhe.answer  # everyday words
     # a notice carrying two policies: each question is answered from the policy it names
     first = real_answerer.ask("文化事业单位转制为企业的规定执行期限是什么")
     second = real_answerer.ask("进一步支持文化企业发展的规定执行到哪一天？")
