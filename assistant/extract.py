@@ -37,6 +37,8 @@ LONG_SENTENCE = 220
 # asked (城镇…2094.4元，其农村…分别为…) is quoted whole: its condition and its other figures
 # belong to the answer. A plan's run of tasks (…，统筹安排建设100万平方米人才公寓，…) is not.
 WHOLE_SENTENCE = 120
+# …and so is one answering a question that asks two things (多长时间内启动？由哪一级启动？).
+_QUESTION_WORD = re.compile(r"多少|几|哪|什么|谁|怎么|如何|是否|吗|多久|多长")
 # A short run-in heading opening a paragraph: 综合实力实现新跨越。锚定… (group 1: the heading)
 RUN_IN_HEADING = re.compile(r"^([^，。；：,]{2,20})[。：:]")
 # For a how-many question, a sentence stating the kind of figure asked for outranks one
@@ -163,7 +165,8 @@ def _reads_whole(question: str, sentence: str, segments: Sequence[str]) -> bool:
         return False
     conditional = any(segment.rstrip("，；：,;").endswith("的") for segment in segments[:-1])
     asks = _asks(question)
-    return conditional or sum(any(answers_figure(ask, segment) for ask in asks) for segment in segments) > 1
+    several = len([part for part in re.split(r"[，,；;？?]", question) if _QUESTION_WORD.search(part)]) > 1
+    return conditional or several or sum(any(answers_figure(ask, segment) for ask in asks) for segment in segments) > 1
 
 
 def _asks(question: str) -> list[str]:
