@@ -50,7 +50,7 @@ def evidence(
 
 
 def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
-    """What an extractive answer would quote from the best two clauses."""
+    """What an extractive answer would quote from the best clauses (EXCERPT_CLAUSES of them)."""
     candidates = [(h.doc_id, h.locator, h.text, h.best_chunk, _heading(knowledge.clause(h.doc_id, h.locator))) for h in hits[:EXCERPT_CLAUSES]]
     return best_excerpts(question, knowledge.tokens(question), knowledge.weights, candidates)
 
@@ -173,6 +173,7 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
         quotes.setdefault(key, []).append(quote.rstrip("。；;，, "))
         highlights.setdefault(key, []).append(excerpt.sentence)
     parts = []
+    intros: list[Clause] = []
     for key, pieces in quotes.items():
         clause = knowledge.clauses[key]
         quote = "。".join(pieces)
@@ -183,13 +184,13 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
         intro = _condition_intro(knowledge, key, quote)
         if intro is not None:  # 有下列情形之一的，依法予以处理［第二十一条］：弄虚作假骗取奖金的［第二十一条（二）］。
             quote = f"{strip_numbering(intro.text.strip()).rstrip('：:')}{intro.marker}：{quote}"
+            intros.append(intro)
         parts.append(quote)
     by_key = {(h.doc_id, h.locator): h for h in hits}
     citations = [
         cite(knowledge.clauses[key], by_key[key].score, sentences, by_key[key].relevance or 0.0)
         for key, sentences in highlights.items()
     ]
-    intros = [c for key in quotes if (c := _condition_intro(knowledge, key, "；".join(quotes[key]))) is not None]
     citations += [cite(c, citations[0].score, relevance=citations[0].relevance) for c in intros]
     return make(question, "".join(parts), Kind.FACT, citations)
 
