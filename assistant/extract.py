@@ -164,15 +164,11 @@ def _reads_whole(question: str, sentence: str, segments: Sequence[str]) -> bool:
     if len(sentence) > WHOLE_SENTENCE:
         return False
     conditional = any(segment.rstrip("，；：,;").endswith("的") for segment in segments[:-1])
-    asks = _asks(question)
-    several = len([part for part in re.split(r"[，,；;？?]", question) if _QUESTION_WORD.search(part)]) > 1
+    parts = re.split(r"[，,；;？?]", question)
+    several = sum(1 for part in parts if _QUESTION_WORD.search(part)) > 1
+    # the parts that each ask for a figure (每月能领多少补贴，领多久？ asks two)
+    asks = [part for part in parts if asks_quantity(part)] or [question]
     return conditional or several or sum(any(answers_figure(ask, segment) for ask in asks) for segment in segments) > 1
-
-
-def _asks(question: str) -> list[str]:
-    """The parts of a question that each ask for a figure (每月能领多少补贴，领多久？ asks two)."""
-    parts = [part for part in re.split(r"[，,；;？?]", question) if asks_quantity(part)]
-    return parts or [question]
 
 
 def _conditions(segments: Sequence[str], index: int) -> list[int]:

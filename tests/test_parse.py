@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.ingest.corpus import DocumentMeta, SourceDocument
-from assistant.ingest.document import Heading, non_blank, render
+from assistant.ingest.document import Heading, ParsedDocument, non_blank, render
 from assistant.ingest.numbering import Style, cn_to_int, int_to_cn, match_heading
 from assistant.ingest.parse import parse_document
 
@@ -311,12 +311,18 @@ def test_a_paragraph_after_an_articles_items_is_its_next_kuan() -> None:
     assert non_blank(render(doc)) == non_blank(text)
 
 
+def _parsed(text: str, source: str = "d.txt") -> ParsedDocument:
+    """A one-document parse that must reassemble to its text."""
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", source), text))
+    assert non_blank(render(doc)) == non_blank(text)
+    return doc
+
+
 def test_a_bare_part_number_on_its_line_opens_the_next_part_only() -> None:
     text = "某某通知\n一、工作时间\n全年250天。\n二、工资折算\n日工资按21.75天折算。\n三\n原通知同时废止。\n五\n这行不是第五部分。"
-    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.md"), text))
+    doc = _parsed(text, "d.md")
     assert [c.locator for c in doc.clauses] == ["一", "二", "三"]
     assert doc.clause("三").text.endswith("五\n这行不是第五部分。")
-    assert non_blank(render(doc)) == non_blank(text)
 
 
 def test_the_closing_attachment_list_and_publication_line_join_the_signature() -> None:
@@ -325,13 +331,12 @@ def test_the_closing_attachment_list_and_publication_line_join_the_signature() -
         "1．收入超标的，腾退住房。\n2．逾期不腾退的，加收租金。\n二、本通知自2024年3月4日起施行。\n"
         "附件：\n1．收入及财产限额\n2．住房租赁补贴标准\n3．分档租金标准\n广州市住房和城乡建设局\n2024年3月4日\n公开方式：主动公开"
     )
-    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    doc = _parsed(text)
     # the attachment names (numbered titles) say nothing about how 1．2． nest in the body
     assert [c.locator for c in doc.clauses][-4:] == ["一/二", "一/二/1", "一/二/2", "二"]
     assert doc.clause("二").text == "二、本通知自2024年3月4日起施行。"
     signature = next(e for e in doc.elements if isinstance(e, Heading) and e.kind == "signature")
     assert signature.source.startswith("附件：") and signature.source.endswith("公开方式：主动公开")
-    assert non_blank(render(doc)) == non_blank(text)
 
 
 def test_a_policy_sent_as_attachment_1_has_no_title_of_its_own() -> None:
@@ -341,15 +346,13 @@ def test_a_policy_sent_as_attachment_1_has_no_title_of_its_own() -> None:
         "附件1\n关于某某情况的报告\n国务院：\n现将情况报告如下。\n一、基本情况\n情况属实。\n二、建议\n加强监测。\n"
         "附件2\n专家组意见\n建议搬迁。"
     )
-    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["通知", "附件1/前言", "附件1/一", "附件1/二", "附件2/前言"]
-    assert non_blank(render(doc)) == non_blank(text)
 
 
 def test_a_list_of_attached_forms_is_kept_out_of_the_last_clause() -> None:
     text = "某某办法\n第一条 申请人提交材料。\n第二条 本办法自印发之日起施行。\n附表：1. 申请表\n2. 评估表\n3.补贴申请表"
-    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["第一条", "第二条"]
     assert doc.clause("第二条").text == "第二条 本办法自印发之日起施行。"
     assert doc.clause("第二条").trailer.startswith("附表：1. 申请表")
-    assert non_blank(render(doc)) == non_blank(text)

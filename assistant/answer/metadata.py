@@ -135,7 +135,8 @@ def _answer_in_force(
     found = in_force(clauses)
     tokens = knowledge.tokens(question)
     named = _takes_effect_naming(clauses, tokens, knowledge)
-    if named is not None and (found is None or _overlap(found[1], tokens, knowledge) < _overlap(named[1], tokens, knowledge)):
+    weights = knowledge.weights
+    if named is not None and (found is None or overlap(found[1], tokens, weights) < overlap(named[1], tokens, weights)):
         found = named  # 最低生活保障标准从哪天开始执行: the clause dating that standard, not the notice's 有效期
     if found is None:  # a plan states its period in its title instead: （2024—2030年）
         return answer_metadata(knowledge, question, MetaField.PERIOD, [document.meta.doc_id])
@@ -151,10 +152,6 @@ _SENTENCE = re.compile(r"[^。；]*[。；]?")
 _TAKES_EFFECT_ON = re.compile(r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|之日)起?[^。；]{0,12}(施行|实施|生效|执行)")
 
 
-def _overlap(text: str, tokens: Sequence[str], knowledge: Knowledge) -> float:
-    return overlap(text, tokens, knowledge.weights)
-
-
 def _takes_effect_naming(clauses: Sequence[Clause], tokens: Sequence[str], knowledge: Knowledge) -> tuple[Clause, str] | None:
     """The sentence dating what the question names (…标准均从2025年1月1日起执行), best match first."""
     best: tuple[float, Clause, str] | None = None
@@ -163,7 +160,7 @@ def _takes_effect_naming(clauses: Sequence[Clause], tokens: Sequence[str], knowl
             continue
         for sentence in _SENTENCE.findall(clause.text.replace("\n", "")):
             if _TAKES_EFFECT_ON.search(sentence):
-                score = _overlap(sentence, tokens, knowledge)
+                score = overlap(sentence, tokens, knowledge.weights)
                 if best is None or score > best[0]:
                     best = (score, clause, sentence.strip())
     return (best[1], best[2]) if best else None
