@@ -38,6 +38,8 @@ SUITES = {
     "heldout": Suite("heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "realdocs-heldout" / "gold.jsonl"),
     "fresh": Suite("fresh", EVAL_DIR / "realdocs-fresh", EVAL_DIR / "realdocs-fresh" / "gold.jsonl"),
     "final": Suite("final", EVAL_DIR / "realdocs-final", EVAL_DIR / "realdocs-final" / "gold.jsonl"),
+    "blind": Suite("blind", EVAL_DIR / "realdocs-blind", EVAL_DIR / "realdocs-blind" / "gold.jsonl"),
+    "blind2": Suite("blind2", EVAL_DIR / "realdocs-blind2", EVAL_DIR / "realdocs-blind2" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -51,6 +53,12 @@ SUITES = {
     ),
     "structure-final": Suite(
         "structure-final", EVAL_DIR / "realdocs-final", EVAL_DIR / "structure" / "final.jsonl", "final"
+    ),
+    "structure-blind": Suite(
+        "structure-blind", EVAL_DIR / "realdocs-blind", EVAL_DIR / "structure" / "blind.jsonl", "blind"
+    ),
+    "structure-blind2": Suite(
+        "structure-blind2", EVAL_DIR / "realdocs-blind2", EVAL_DIR / "structure" / "blind2.jsonl", "blind2"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

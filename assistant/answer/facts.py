@@ -36,6 +36,8 @@ _COUNTS_KINDS = re.compile(r"(多少|几)\s*(种|档|级|类|项|款|方面|情�
 # A paragraph that opens with a short run-in heading (综合实力实现新跨越。…) is quoted whole
 # when the heading is what matched.
 PARAGRAPH_CHARS = 300
+# A clause this short is quoted whole, not sentence by sentence (160 to 300 measured the same).
+SHORT_CLAUSE = 200
 EXCERPT_CLAUSES = 3  # the best three clauses compete for the quote (two missed a third-ranked answer)
 
 
@@ -169,9 +171,10 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
     for excerpt in found:
         key = (excerpt.doc_id, excerpt.locator)
         clause = knowledge.clauses[key]
-        quote = _run_in_paragraph(clause, excerpt.sentence) or _introduced(clause, excerpt.quote) or excerpt.quote
-        quotes.setdefault(key, []).append(quote.rstrip("。；;，, "))
+        quote = _run_in_paragraph(clause, excerpt.sentence) or _introduced(clause, excerpt.quote) or _short(clause) or excerpt.quote
         highlights.setdefault(key, []).append(excerpt.sentence)
+        if quote.rstrip("。；;，, ") not in quotes.get(key, []):  # two sentences of one short clause
+            quotes.setdefault(key, []).append(quote.rstrip("。；;，, "))
     parts = []
     intros: list[Clause] = []
     for key, pieces in quotes.items():
@@ -205,6 +208,15 @@ def _condition_intro(knowledge: Knowledge, key: tuple[str, str], quote: str) -> 
         return None
     intro = parent.element
     return intro if intro.text.rstrip().endswith(_INTRODUCES) and len(intro.text) <= PARAGRAPH_CHARS else None
+
+
+def _short(clause: Clause) -> str | None:
+    """A short one-paragraph clause, whole: its condition, its rule and its exceptions belong
+    together (违反…的，处…罚款，并吊销…；…五年内不得申请…)."""
+    text = strip_numbering(clause.text.strip())
+    if clause.text.rstrip().endswith(_INTRODUCES) or len(text) > SHORT_CLAUSE or "\n" in text:
+        return None
+    return text
 
 
 def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
