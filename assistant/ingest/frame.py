@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.ingest.numbering import match_heading
+from assistant.ingest.numbering import match_bare_decimal, match_heading
 
 DOC_NUMBER = re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d+\s*号|第\s*\d+\s*号$")
 _CN_DATE = "[〇零○Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
@@ -39,8 +39,15 @@ _NOTICE_SPAN = 60
 _NUMBER_LINE_CHARS = 30  # lines searched for the date that closes a wrapping notice
 
 
+_ISSUER_AND_DATE = re.compile(rf"^(\S.{{1,29}}?)[\s\u3000]+({DATE})$")
+
+
 def is_date_line(line: str) -> bool:
-    return DATE_LINE.match(re.sub(r"[\s\u3000]", "", line)) is not None
+    """A date alone on its line, or after the issuer it signs for (国务院办公厅 2016年3月10日)."""
+    if DATE_LINE.match(re.sub(r"[\s\u3000]", "", line)):
+        return True
+    signed = _ISSUER_AND_DATE.match(line.strip())
+    return signed is not None and is_issuer_line(signed.group(1).strip())
 
 
 def is_heading_line(line: str) -> bool:
@@ -53,6 +60,7 @@ def is_title_like(line: str) -> bool:
         0 < len(line) <= TITLE_MAX_CHARS
         and line[-1] not in "。；：，:;,"
         and not is_heading_line(line)
+        and not match_bare_decimal(line)  # 1 总则 opens a decimal outline
         and not is_date_line(line)
         and not _TOC.match(line)
     )

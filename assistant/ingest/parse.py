@@ -39,6 +39,7 @@ from assistant.ingest.numbering import (
     match_bare_decimal,
     match_heading,
 )
+from assistant.ingest.runon import split_lines
 from assistant.ingest.table import is_header_line, parse_table, table_root
 
 NOTICE_LOCATOR = "通知"
@@ -120,6 +121,7 @@ class _BodyReader:
         self.lines = lines
         self.position = 0
         self.in_attachment_list = False
+        self.opened = 0  # nodes opened so far: where an element read later goes in the output
 
     def feed(self, position: int, next_decimal: int | None) -> None:
         self.position = position
@@ -173,13 +175,18 @@ class _BodyReader:
         article.children.append(node)
         del self.stack[at + 1 :]
         self.stack.append(node)
+        self.opened += 1
         return True
 
     def _candidate(self, line: str, next_decimal: int | None) -> HeadingMatch | None:
         found = match_heading(line, loose=not self.decimal_tops)
         if self.decimal_tops:
-            top = found if found and found.style is Style.ITEM else match_bare_decimal(line)
-            if top and top.number == next_decimal and top.number not in self.opened_tops:
+            bare = match_bare_decimal(line)
+            top = found if found and found.style is Style.ITEM else bare
+            # a top opens the decimal headings under it; a bare 3 灾害预警响应 with none may also
+            # just continue the tops (its text is items, not 3.1, 3.2)
+            expected = next_decimal, *((max(self.opened_tops) + 1,) if bare and self.opened_tops else ())
+            if top and top.number in expected and top.number not in self.opened_tops:
                 return as_top_decimal(top)
         return found
 
@@ -272,6 +279,7 @@ class _BodyReader:
         )
         parent.children.append(node)
         self.stack.append(node)
+        self.opened += 1
         return True
 
 
@@ -396,13 +404,59 @@ def _skip_toc(lines: list[str], start: int, end: int) -> int:
     return start + 1
 
 
-def _read_body(doc_id: str, lines: list[str], prefix: tuple[str, ...], preamble: str, out: list[Element]) -> None:
-    """The numbered body of lines: its preamble, then its clauses and headings in order."""
+_TOC_MIN_ENTRIES = 4
+
+
+def _unmarked_toc(lines: list[str]) -> int:
+    """The end of a run of bare headings opening a body when the text then repeats them from
+    its first (1 总则 / 1.1 编制目的 / … / 1 总则 again); 0 when the body opens otherwise."""
+    if not lines or not _bare_heading(lines[0]):
+        return 0
+    entries = [toc_entry(lines[0])]
+    for position in range(1, len(lines) - 1):
+        if not _bare_heading(lines[position]):
+            return 0
+        entry = toc_entry(lines[position])
+        if entry == entries[0]:  # the text begins: it must repeat the first two entries
+            repeats = len(entries) > 1 and toc_entry(lines[position + 1]) == entries[1]
+            return position if repeats and len(entries) >= _TOC_MIN_ENTRIES else 0
+        if entry in entries:
+            return 0
+        entries.append(entry)
+    return 0
+
+
+def _bare_heading(line: str) -> bool:
+    """A numbered heading with a short title and nothing else on its line."""
+    found = match_heading(line) or match_bare_decimal(line)
+    return found is not None and len(found.rest) <= _HEADING_TITLE_CHARS and not _carries_text(found)
+
+
+def _read_body(
+    doc_id: str,
+    lines: list[str],
+    prefix: tuple[str, ...],
+    preamble: str,
+    out: list[Element],
+    inserted: tuple[int, list[Element]] = (0, []),
+) -> None:
+    """The numbered body of lines: its preamble, then its clauses and headings in order.
+
+    `inserted` places elements read elsewhere (a table standing between two parts) before
+    the line at that position.
+    """
     reader = _BodyReader(lines, prefix)
     upcoming = _next_decimal_tops(lines)
     position = 0
     toc_end = 0
+    insert_at, extra = inserted
+    nodes_before = None
+    unmarked = _unmarked_toc(lines)
+    if unmarked:  # headings listed before the text repeats them: a 目录 whose word was lost
+        reader.toc, position, toc_end = lines[:unmarked], unmarked, unmarked
     while position < len(lines):
+        if position == insert_at and extra:
+            nodes_before = reader.opened
         if is_toc_line(lines[position]) and not toc_end:
             toc_end = _skip_toc(lines, position, len(lines))
             reader.toc = lines[position:toc_end]
@@ -410,14 +464,20 @@ def _read_body(doc_id: str, lines: list[str], prefix: tuple[str, ...], preamble:
             continue
         reader.feed(position, upcoming[position])
         position += 1
+    start = len(out)
     if reader.root.paragraphs:
         cite = "·".join((*prefix, preamble))
         out.append(_plain_clause(doc_id, "/".join((*prefix, preamble)) if prefix else preamble, Kind.PREAMBLE,
                                  reader.root.paragraphs, cite))
     if reader.toc:
         out.append(Heading(doc_id, "/".join((*prefix, TOC_LOCATOR)), Kind.TOC, TOC_LOCATOR, "\n".join(reader.toc)))
+    body_start = len(out)
     for child in reader.root.children:
         _emit(child, doc_id, out, None)
+    if extra:
+        at = body_start + nodes_before if nodes_before is not None else len(out)
+        out[at:at] = extra
+    del start
 
 
 def _table_block(lines: list[str], raw: list[str], start: int, end: int) -> tuple[int, int] | None:
@@ -434,7 +494,7 @@ def _table_block(lines: list[str], raw: list[str], start: int, end: int) -> tupl
 def parse_document(document: SourceDocument) -> ParsedDocument:
     """Split a document into clauses and headings, in source order."""
     doc_id = document.meta.doc_id
-    raw = [line for line in document.text.split("\n") if line.strip()]
+    raw = split_lines([line for line in document.text.split("\n") if line.strip()])
     lines = [line.strip() for line in raw]
     frame = find_opening(lines)
     notice_end, (title_start, title_end) = frame.notice[1], frame.title
@@ -455,8 +515,19 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
         elements.append(Heading(doc_id, "", Kind.TITLE, "".join(title), "\n".join(title)))
 
     body_end = main_table[0] if main_table else main_end
-    sign_at = signature_start(lines, title_end, body_end)
-    restarts = _policy_restarts(lines, title_end, sign_at) if notice_end and title_end > title_start else []
+    # a table may stand between two parts of the body (…五、… table 六、…): the body goes on after it
+    resume = _table_stop(lines, title_end, main_table, main_end) if main_table else main_end
+    body_stop = main_end if resume < main_end else body_end
+    sign_at = signature_start(lines, resume if resume < main_end else title_end, body_stop)
+    table_index = 0
+    table_elements: list[Element] = []
+    if main_table:
+        table_index += 1
+        first, header = main_table
+        name = lines[header - 1] if header > first else ""
+        root = table_root(name, table_index, table_count)
+        table_elements = parse_table(doc_id, lines[first:header], raw[header:resume], root)
+    restarts = _policy_restarts(lines, title_end, sign_at) if notice_end and title_end > title_start and resume == main_end else []
     if restarts:  # a notice that issues several policies: each is read as an attachment
         elements.pop()
         bounds = [title_start, *restarts, sign_at]
@@ -465,18 +536,16 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
             label = f"附件{number}"
             elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:stop])))
             _read_body(doc_id, lines[stop:end], (label,), PREAMBLE_LOCATOR, elements)
+    elif resume < main_end:
+        before = lines[title_end:body_end]
+        _read_body(doc_id, before + lines[resume:sign_at], (), PREAMBLE_LOCATOR, elements, (len(before), table_elements))
+        table_elements = []
     else:
         _read_body(doc_id, lines[title_end:sign_at], (), PREAMBLE_LOCATOR, elements)
-    if sign_at < body_end:
-        signature = lines[sign_at:body_end]
+    if sign_at < body_stop:
+        signature = lines[sign_at:body_stop]
         elements.append(Heading(doc_id, SIGNATURE_LOCATOR, Kind.SIGNATURE, SIGNATURE_LOCATOR, "\n".join(signature)))
-    table_index = 0
-    if main_table:
-        table_index += 1
-        first, header = main_table
-        name = lines[header - 1] if header > first else ""
-        root = table_root(name, table_index, table_count)
-        elements.extend(parse_table(doc_id, lines[first:header], raw[header:main_end], root))
+    elements.extend(table_elements)
 
     for number, ((start, end), table) in enumerate(zip(sections, tables, strict=True), start=1):
         label = _attachment_label(lines[start], number)
@@ -493,6 +562,31 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
         elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:title_stop])))
         _read_body(doc_id, lines[title_stop:end], (label,), PREAMBLE_LOCATOR, elements)
     return ParsedDocument(meta=document.meta, elements=tuple(elements))
+
+
+_OUTER_STYLES = (Style.BOOK, Style.DIVISION, Style.CHAPTER, Style.SUBCHAPTER, Style.ARTICLE, Style.PART)
+
+
+def _table_stop(lines: list[str], body_start: int, table: tuple[int, int], end: int) -> int:
+    """Where a table inside the body ends: at the outer heading that continues the body's
+    numbering from before the table (六、 after 五、) and not the table's own categories;
+    `end` when the table runs to the end."""
+    first, header = table
+    last: dict[Style, int] = {}
+    for line in lines[body_start:first]:
+        found = match_heading(line)
+        if found and found.style in _OUTER_STYLES:
+            last[found.style] = found.number
+    own: dict[Style, int] = {}  # the table's own categories (一、… restarting under its header)
+    for position in range(header + 1, end):
+        found = match_heading(lines[position])
+        if found is None or found.style not in _OUTER_STYLES:
+            continue
+        if found.number == own.get(found.style, 0) + 1:
+            own[found.style] = found.number
+        elif found.style in last and found.number == last[found.style] + 1:
+            return position
+    return end
 
 
 def _title_end(lines: list[str], start: int, end: int) -> int:

@@ -1,0 +1,80 @@
+"""Lines that text extraction ran together, split back where a decimal outline shows the seam.
+
+A PDF or a web page copied as text often joins a heading to the next one or to its body:
+``1　总则 1.1　编制目的``, ``3.2 预警信息。 3.2.1 气象监测预报预警。``, ``1.2　编制依据 《…》…``,
+``1.4 工作原则。 (1)坚持…``, ``（此件公开发布） 国家自然灾害救助应急预案``. A line that opens with a
+decimal heading (1.1, or a bare 1 when the document has a decimal outline) is split after
+its title where a gap follows it, and again where a later decimal number continues the
+outline (a child, or a sibling at any level). Nothing else is split: a gap inside a
+sentence, a number inside the text (2.5亿元, 5G) and lines of other styles stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GAP = r"[ \u3000]+"  # not a tab: a table row's cells are tab-separated
+_DECIMAL = re.compile(rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})[.．]?{_GAP}?(?=[^\d\s.．%％])")
+_BARE = re.compile(rf"^(\d{{1,2}}){_GAP}(?=[\u4e00-\u9fff])")
+# the title a heading opens with: a short phrase, no inner punctuation, maybe a full stop
+_TITLE = re.compile(rf"^([^\s，,；;：:、。！？（）()《》“”]{{2,20}}。?)(?={_GAP}\S)")
+_EMBEDDED = re.compile(rf"{_GAP}(\d{{1,2}}(?:[.．]\d{{1,2}}){{0,3}})[.．]?{_GAP}?(?=[\u4e00-\u9fff])")
+_PUBLICATION = re.compile(rf"^([（(](?:此件|本件)[^）)]{{0,12}}[）)]){_GAP}(?=\S)")
+
+
+def _path(token: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.split(r"[.．]", token))
+
+
+def _continues(after: tuple[int, ...], path: tuple[int, ...]) -> bool:
+    """Whether path may follow after in an outline: its first child or a next sibling."""
+    if path == (*after, 1):
+        return True
+    return any(path == (*after[:k], after[k] + 1) for k in range(len(after)))
+
+
+def has_decimal_outline(lines: list[str]) -> bool:
+    """Whether at least two lines open with a two-level decimal number (1.1 编制目的)."""
+    return sum(1 for line in lines if (found := _DECIMAL.match(line)) and "." in found.group(1).replace("．", ".")) >= 2
+
+
+def split_run_on(line: str, outline: bool) -> list[str]:
+    """The pieces of one stripped line (the line itself when nothing was run together)."""
+    publication = _PUBLICATION.match(line)
+    if publication:
+        return [publication.group(1), *split_run_on(line[publication.end() :].strip(), outline)]
+    if not outline:
+        return [line]
+    opening = _DECIMAL.match(line) or _BARE.match(line)
+    if opening is None:
+        return [line]
+    path = _path(opening.group(1))
+    if len(path) == 1 and opening.re is _DECIMAL:
+        return [line]  # "1.全力…" is an item, not a decimal heading
+    rest = line[opening.end() :].lstrip(" \u3000\t")
+    title = _TITLE.match(rest)
+    if title is None:
+        return [line]
+    head = line[: len(line) - len(rest)] + title.group(1)
+    after = rest[title.end() :].strip()
+    embedded = _EMBEDDED.match(rest[title.end() :])
+    if embedded and _continues(path, _path(embedded.group(1))):
+        return [head, *split_run_on(after, outline)]
+    return [head, after]
+
+
+def split_lines(lines: list[str]) -> list[str]:
+    """Every line split where extraction ran headings together; a line left whole is kept
+    as it was (with its indentation), a split one gives stripped pieces."""
+    stripped = [line.strip() for line in lines]
+    outline = has_decimal_outline([piece for line in stripped for piece in _first_pieces(line)])
+    out = []
+    for line, bare in zip(lines, stripped, strict=True):
+        pieces = split_run_on(bare, outline)
+        out.extend(pieces if len(pieces) > 1 else [line])
+    return out
+
+
+def _first_pieces(line: str) -> list[str]:
+    """A line and the decimal headings run into it, for counting the outline's headings."""
+    return [line, *(m.group(1) + " x" for m in _EMBEDDED.finditer(line))]
