@@ -83,6 +83,14 @@ def test_a_regulations_articles_are_counted_under_its_chapters(real_answerer: An
     assert "7章" in real_answerer.ask("嘉兴市生活垃圾分类管理条例共分几章？").answer
 
 
+def test_a_document_named_with_its_place_and_what_a_count_counts(real_answerer: Answerer) -> None:
+    # the title says 关于推进人才集聚工程的实施意见: 广州 and 措施 name no part of it
+    parts = real_answerer.ask("广州推进人才集聚工程的实施意见分为哪几部分？")
+    assert [c.locator for c in parts.citations] == ["一", "二", "三", "四", "五"]
+    counted = real_answerer.ask("广州推进人才集聚工程的实施意见一共有多少条措施？")
+    assert "共45条" in counted.answer and "分为5部分" in counted.answer
+
+
 def test_a_purpose_question_is_answered_from_the_document_it_is_about(real_answerer: Answerer) -> None:
     # neither names its document; the first document loaded (a regulation) states a purpose too
     answer = real_answerer.ask("这个规定为什么要求商家明码标价？")

@@ -29,7 +29,7 @@ _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
 # A question about the whole document's layout (its parts, chapters or articles).
-_WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面)|几(个)?(部分|章|编)|多少(条|章|部分)|几条|结构|框架|章节|目录|大纲")
+_WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面)|几(个)?(部分|章|编)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲")
 _QUOTED = re.compile(r"[“\"]([^”\"]{4,30})[”\"]")
 _CONTENTS = re.compile(
     rf"哪些|哪(?:[二两三四五六七八九十\d]+|一(?=\s*个?(?:{_UNIT})))\s*个?({_UNIT})?|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
@@ -342,6 +342,20 @@ def _naming_chars(knowledge: Knowledge, doc_id: str) -> set[str]:
     return _chars(titles + meta.title + meta.issuer)
 
 
+# What a count counts (一共有多少条措施, 多少项任务): the document's items, not a name.
+_COUNTED_NOUNS = re.compile(r"措施|举措|任务|事项|条款|政策|项目")
+# Characters of a question's subject the document's names may leave unexplained: a place
+# (广州推进…的实施意见 of a title without 广州) or a stray word.
+MAX_UNNAMED_CHARS = 2
+
+
+def _names_only_the_document(subject: str, naming: set[str], shape: Shape) -> bool:
+    """Whether a subject is nothing but the document's name (and, in a count, what is counted)."""
+    if shape.counts:
+        subject = _COUNTED_NOUNS.sub("", subject)
+    return len(_chars(subject) - naming) <= MAX_UNNAMED_CHARS
+
+
 def answer_structure(
     knowledge: Knowledge,
     question: str,
@@ -384,7 +398,7 @@ def answer_structure(
                 candidates.append((2.0 - rank * 0.01, doc_id, node))
         elif found is not None:
             candidates.append((found[0] - rank * 0.01, doc_id, found[1]))
-        elif not (_chars(subject) - naming) and len(documents) == 1 and (shape.whole or not subject):
+        elif _names_only_the_document(subject, naming, shape) and len(documents) == 1 and (shape.whole or not subject):
             candidates.append((1.0, doc_id, root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:
         return None
