@@ -82,6 +82,8 @@ def has_figure(text: str) -> bool:
 _MONEY_QUESTION = re.compile(
     r"多少钱|价格|票价|(?<!免)费用|金额|多少元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
 )
+_RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
+_RATIO = re.compile(r"\d\s*[%％‰]|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 _WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始")
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
@@ -107,6 +109,8 @@ def answers_figure(question: str, text: str) -> bool:
     states (2024年…) do not count.
     """
     text = _NAMES.sub("", text)  # a year in a document's title (《…（2024—2030年）》) answers nothing
+    if _RATIO_QUESTION.search(question):  # 租金缴交比例是多少 asks a share (10％－70％), not an amount
+        return bool(_RATIO.search(text))
     if _MONEY_QUESTION.search(question):
         return bool(_MONEY.search(text))
     if _WHEN_QUESTION.search(question):  # a point in time answers when; 有效期1年 does not

@@ -155,6 +155,9 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("两次献全血之间至少要间隔多长时间？", "每次可以选择献二百毫升、三百毫升或者四百毫升血液", False),
         ("两次献全血之间至少要间隔多长时间？", "献全血的间隔期不少于六个月", True),
         ("多久内拒不参加学习会被公告？", "满分教育通知书送达之日起三十日内", True),
+        # a share of the rent is a percentage, not an amount in 元
+        ("租金缴交比例是项目租金标准的多少？", "租金缴交比例为公共租赁住房项目租金标准的10％－70％", True),
+        ("租金缴交比例是项目租金标准的多少？", "补贴标准为建筑面积每平方米37元", False),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
