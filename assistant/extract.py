@@ -32,6 +32,8 @@ CHINESE_FIGURE = re.compile(
 )
 # Which-ones questions (哪几类, 哪几个) ask for a list, not a number.
 _WHICH_ONES = re.compile(r"哪几")
+# 之前几个月, 好几个人, 这几年 tell of a few, they ask nothing
+_VAGUE = re.compile(r"(?:之前|以前|之后|以后|过去|最近|好|这|那|头)几")
 LONG_SENTENCE = 220
 # A short sentence that is conditional (…的，处…罚款) or states several figures of the kind
 # asked (城镇…2094.4元，其农村…分别为…) is quoted whole: its condition and its other figures
@@ -71,7 +73,7 @@ class TermWeights:
 
 
 def asks_quantity(question: str) -> bool:
-    return bool(_QUANTITY.search(_WHICH_ONES.sub("", question)))
+    return bool(_QUANTITY.search(_VAGUE.sub("", _WHICH_ONES.sub("", question))))
 
 
 def has_figure(text: str) -> bool:

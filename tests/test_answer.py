@@ -7,7 +7,7 @@ import time
 import pytest
 
 from assistant.answer import Answerer
-from assistant.extract import answers_figure
+from assistant.extract import answers_figure, asks_quantity
 from assistant.followup import Turn
 from assistant.markers import marker, marker_text, markers_in
 from eval.answers import evaluate
@@ -162,3 +162,16 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
     assert answers_figure(question, text) is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("我家是低保户，新标准出来之前几个月按老标准领的钱，差的部分能补吗？", False),
+        ("好几个人先后举报了同一件事，奖金给谁？", False),
+        ("审批几个月能办完？", True),
+        ("补贴最多领几年？", True),
+    ],
+)
+def test_a_few_told_of_is_not_a_quantity_asked(question: str, asks: bool) -> None:
+    assert asks_quantity(question) is asks
