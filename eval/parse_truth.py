@@ -21,6 +21,8 @@ REAL_DOCS = Path(__file__).parent / "realdocs"
 HELD_OUT = Path(__file__).parent / "realdocs-heldout"
 FRESH = Path(__file__).parent / "realdocs-fresh"  # a third hand's set, collected after the rest was built
 FINAL = Path(__file__).parent / "realdocs-final"  # a fourth set, its answers run once, at the end
+BLIND = Path(__file__).parent / "realdocs-blind"  # decimal plans, a table notice: answers never read
+BLIND2 = Path(__file__).parent / "realdocs-blind2"  # inline lead units, a support policy: answers never read
 
 
 @dataclass
