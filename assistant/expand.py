@@ -3,13 +3,15 @@
 孩子上学 shares no word with 教育资源共享, 开网店 none with 电子商务. The vocabulary is data
 (assistant/data/everyday.toml, plus <corpus>/everyday.toml when a corpus has its own): for
 every everyday word the query contains, the official terms it stands for are appended to
-what retrieval searches for. Answer checks still read the question as asked.
+what retrieval searches for, unless the documents use the everyday word themselves (then
+it needs no translation, and translating it only adds noise). Answer checks still read the
+question as asked.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,18 +48,24 @@ class Expander:
     def for_corpus(cls, corpus_dir: Path) -> Expander:
         return cls.load((VOCABULARY_FILE, corpus_dir / CORPUS_VOCABULARY))
 
-    def terms_for(self, query: str) -> list[str]:
-        """The official terms of the everyday words in query that it does not already say."""
+    def terms_for(self, query: str, used: Callable[[str], bool] | None = None) -> list[str]:
+        """The official terms of the everyday words in query that it does not already say.
+
+        With `used`, a word the documents use themselves (网吧 in a regulation that says
+        网吧) needs no translation and brings none.
+        """
         added: list[str] = []
         rest = query
         for word, terms in self.official.items():
             if word in rest:
                 rest = rest.replace(word, " ")  # 开网店 expands once, not again as 网店
+                if used is not None and used(word):
+                    continue
                 added += [t for t in terms if t not in query and t not in added]
         return added
 
-    def expand(self, query: str) -> str:
-        added = self.terms_for(query)
+    def expand(self, query: str, used: Callable[[str], bool] | None = None) -> str:
+        added = self.terms_for(query, used)
         return f"{query} {' '.join(added)}" if added else query
 
 

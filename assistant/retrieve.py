@@ -125,6 +125,7 @@ class Searcher:
         self._clauses: dict[tuple[str, str], Clause] = {
             (clause.doc_id, clause.locator): clause for doc in index.documents for clause in doc.clauses
         }
+        self._corpus_text = "\n".join(chunk.text for chunk in index.chunks)  # words the documents use
         # answering may retrieve twice for one question (which document, then which clause)
         self._query_vector = functools.lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
 
@@ -158,7 +159,8 @@ class Searcher:
         """
         scope = Scope.of(doc_ids, within)
         # the dense model reads everyday words well; the keyword ranking needs the official ones
-        dense, sparse = self.dense_scores(query, scope), self.bm25_scores(self.expander.expand(query), scope)
+        expanded = self.expander.expand(query, self._corpus_text.__contains__)
+        dense, sparse = self.dense_scores(query, scope), self.bm25_scores(expanded, scope)
         if self.fusion == "rrf":
             rankings = [sorted(scores, key=scores.__getitem__, reverse=True) for scores in (dense, sparse)]
             best_possible = len(rankings) / (self.rrf_k + 1)
