@@ -16,6 +16,9 @@ from assistant.lexicon import unit_parts
 
 _LEAD_WORDS = re.compile(r"由|哪个|哪家|什么|单位|部门|机构|牵头|负责|主管|谁|是|的|？|\?")
 MIN_COVERAGE = 0.6
+# the units that help the lead one (配合单位 inline or a 配合单位/协同单位 column): part of who does it
+_HELPER = re.compile(r"配合|协同|参与|协办")
+_HELPER_NAME = "配合单位"
 
 
 def answer_lead_unit(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
@@ -34,7 +37,9 @@ def answer_lead_unit(knowledge: Knowledge, question: str, doc_ids: Collection[st
     coverage, _, row = max(rows, key=lambda item: (item[1], item[0]))
     if coverage < MIN_COVERAGE or not row.lead_unit:
         return None
-    text = f"{row.title}的牵头单位是{row.lead_unit}{row.marker}。"
+    helpers = [value for name, value in row.fields if _HELPER.search(name) and value]
+    helping = f"，{_HELPER_NAME}是{'；'.join(helpers)}" if helpers else ""
+    text = f"{row.title}的牵头单位是{row.lead_unit}{helping}{row.marker}。"
     return make(question, text, Kind.LEAD_UNIT, [cite(row, coverage)])
 
 
