@@ -464,7 +464,6 @@ def _read_body(
             continue
         reader.feed(position, upcoming[position])
         position += 1
-    start = len(out)
     if reader.root.paragraphs:
         cite = "·".join((*prefix, preamble))
         out.append(_plain_clause(doc_id, "/".join((*prefix, preamble)) if prefix else preamble, Kind.PREAMBLE,
@@ -477,7 +476,6 @@ def _read_body(
     if extra:
         at = body_start + nodes_before if nodes_before is not None else len(out)
         out[at:at] = extra
-    del start
 
 
 def _table_block(lines: list[str], raw: list[str], start: int, end: int) -> tuple[int, int] | None:
@@ -564,7 +562,7 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
     return ParsedDocument(meta=document.meta, elements=tuple(elements))
 
 
-_OUTER_STYLES = (Style.BOOK, Style.DIVISION, Style.CHAPTER, Style.SUBCHAPTER, Style.ARTICLE, Style.PART)
+_OUTER_STYLES = (*LEGAL, Style.PART)
 
 
 def _table_stop(lines: list[str], body_start: int, table: tuple[int, int], end: int) -> int:
