@@ -464,12 +464,15 @@ def _read_body(
             continue
         reader.feed(position, upcoming[position])
         position += 1
+    toc = [Heading(doc_id, "/".join((*prefix, TOC_LOCATOR)), Kind.TOC, TOC_LOCATOR, "\n".join(reader.toc))] if reader.toc else []
+    if unmarked:  # the 目录 opened the body: it comes before any text
+        out.extend(toc)
     if reader.root.paragraphs:
         cite = "·".join((*prefix, preamble))
         out.append(_plain_clause(doc_id, "/".join((*prefix, preamble)) if prefix else preamble, Kind.PREAMBLE,
                                  reader.root.paragraphs, cite))
-    if reader.toc:
-        out.append(Heading(doc_id, "/".join((*prefix, TOC_LOCATOR)), Kind.TOC, TOC_LOCATOR, "\n".join(reader.toc)))
+    if not unmarked:
+        out.extend(toc)
     body_start = len(out)
     for child in reader.root.children:
         _emit(child, doc_id, out, None)
@@ -571,9 +574,9 @@ def _table_stop(lines: list[str], body_start: int, table: tuple[int, int], end: 
     `end` when the table runs to the end."""
     first, header = table
     last: dict[Style, int] = {}
-    for line in lines[body_start:first]:
+    for line in lines[body_start:first]:  # the body's own sequence, from its first heading
         found = match_heading(line)
-        if found and found.style in _OUTER_STYLES:
+        if found and found.style in _OUTER_STYLES and found.number == last.get(found.style, 0) + 1:
             last[found.style] = found.number
     own: dict[Style, int] = {}  # the table's own categories (一、… restarting under its header)
     for position in range(header + 1, end):
