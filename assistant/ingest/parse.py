@@ -314,7 +314,9 @@ def _carries_text(found: HeadingMatch) -> bool:
     rest = found.rest
     if rest.endswith("。") and len(rest) <= _SHORT_TITLE_CHARS and not re.search(r"[，、；：。,;:]", rest[:-1]):
         return False
-    return has_inline_body(rest) or rest[-1] in "。；;：:，" or len(rest) > _HEADING_TITLE_CHARS
+    # a long line is text, unless it has no punctuation at all (a long title, not a sentence)
+    long_text = len(rest) > _HEADING_TITLE_CHARS and re.search(r"[，,；;：:。、]", rest) is not None
+    return has_inline_body(rest) or rest[-1] in "。；;：:，" or long_text
 
 
 def _decimal_tops(lines: list[str]) -> set[int]:
