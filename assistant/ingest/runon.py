@@ -33,9 +33,16 @@ def _continues(after: tuple[int, ...], path: tuple[int, ...]) -> bool:
     return any(path == (*after[:k], after[k] + 1) for k in range(len(after)))
 
 
+def _outline_numbers(line: str) -> list[str]:
+    """The decimal numbers a line opens with or has run into it (1　总则 1.1　编制目的: 1.1)."""
+    opening = _DECIMAL.match(line)
+    run_in = [m.group(1) for m in _EMBEDDED.finditer(line)]
+    return [opening.group(1), *run_in] if opening else run_in
+
+
 def has_decimal_outline(lines: list[str]) -> bool:
-    """Whether at least two lines open with a two-level decimal number (1.1 编制目的)."""
-    return sum(1 for line in lines if (found := _DECIMAL.match(line)) and "." in found.group(1).replace("．", ".")) >= 2
+    """Whether at least two two-level decimal headings (1.1 编制目的) open or run into the lines."""
+    return sum(1 for line in lines for number in _outline_numbers(line) if len(_path(number)) > 1) >= 2
 
 
 def split_run_on(line: str, outline: bool) -> list[str]:
@@ -67,14 +74,10 @@ def split_lines(lines: list[str]) -> list[str]:
     """Every line split where extraction ran headings together; a line left whole is kept
     as it was (with its indentation), a split one gives stripped pieces."""
     stripped = [line.strip() for line in lines]
-    outline = has_decimal_outline([piece for line in stripped for piece in _first_pieces(line)])
+    outline = has_decimal_outline(stripped)
     out = []
     for line, bare in zip(lines, stripped, strict=True):
         pieces = split_run_on(bare, outline)
         out.extend(pieces if len(pieces) > 1 else [line])
     return out
 
-
-def _first_pieces(line: str) -> list[str]:
-    """A line and the decimal headings run into it, for counting the outline's headings."""
-    return [line, *(m.group(1) + " x" for m in _EMBEDDED.finditer(line))]
