@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assistant.ingest.chunk import sentences
 
-_QUANTITY = re.compile(r"多少|几|多大|多长|多高|多远|何时|哪年|哪一年|什么时候|规模|面积|金额|数量")
+_QUANTITY = re.compile(r"多少|几|多大|多长|多久|多高|多远|何时|哪年|哪一年|什么时候|规模|面积|金额|数量")
 _SEGMENT = re.compile(r"[^，；：,;]+[，；：,;]?")
 _LEADING_NUMBER = re.compile(
     r"^\s*(第\s*[〇零一二两三四五六七八九十百千\d ]+\s*条[\s\u3000]*|\d{1,3}[.．、]|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]+[)）]|[①-⑳])"
@@ -205,6 +205,7 @@ def best_excerpts(
     weights: TermWeights,
     candidates: Sequence[tuple[str, str, str, str, str]],
     budget: int = 300,
+    ranks: Sequence[int] = (),
 ) -> list[Excerpt]:
     """One or two excerpts answering the question.
 
@@ -212,10 +213,13 @@ def best_excerpts(
         candidates: (doc_id, locator, clause text, best chunk, heading) of the top hits, best
             first. The heading (a row's name, an item's title) is what every sentence of the
             clause is about, so its matches count for each of them.
+        ranks: each candidate's rank, candidates retrieval could not tell apart sharing one
+            (their position by default).
     """
     quantity = asks_quantity(question)
     scored: list[Excerpt] = []
-    for rank, (doc_id, locator, text, best_chunk, heading) in enumerate(candidates):
+    for position, (doc_id, locator, text, best_chunk, heading) in enumerate(candidates):
+        rank = ranks[position] if position < len(ranks) else position
         context = overlap(heading, tokens, weights)
         clause_sentences = sentences(text)
         title_sentence = strip_numbering(clause_sentences[0]).rstrip("。") if clause_sentences else ""

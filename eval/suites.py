@@ -40,6 +40,7 @@ SUITES = {
     "final": Suite("final", EVAL_DIR / "realdocs-final", EVAL_DIR / "realdocs-final" / "gold.jsonl"),
     "blind": Suite("blind", EVAL_DIR / "realdocs-blind", EVAL_DIR / "realdocs-blind" / "gold.jsonl"),
     "blind2": Suite("blind2", EVAL_DIR / "realdocs-blind2", EVAL_DIR / "realdocs-blind2" / "gold.jsonl"),
+    "blind3": Suite("blind3", EVAL_DIR / "realdocs-blind3", EVAL_DIR / "realdocs-blind3" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -59,6 +60,9 @@ SUITES = {
     ),
     "structure-blind2": Suite(
         "structure-blind2", EVAL_DIR / "realdocs-blind2", EVAL_DIR / "structure" / "blind2.jsonl", "blind2"
+    ),
+    "structure-blind3": Suite(
+        "structure-blind3", EVAL_DIR / "realdocs-blind3", EVAL_DIR / "structure" / "blind3.jsonl", "blind3"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

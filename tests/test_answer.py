@@ -7,7 +7,7 @@ import time
 import pytest
 
 from assistant.answer import Answerer
-from assistant.extract import answers_figure, asks_quantity
+from assistant.extract import TermWeights, answers_figure, asks_quantity, best_excerpts
 from assistant.followup import Turn
 from assistant.markers import marker, marker_text, markers_in
 from eval.answers import evaluate
@@ -171,7 +171,22 @@ def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> N
         ("好几个人先后举报了同一件事，奖金给谁？", False),
         ("审批几个月能办完？", True),
         ("补贴最多领几年？", True),
+        ("被取消资格后多久之内不能再被认定？", True),
     ],
 )
 def test_a_few_told_of_is_not_a_quantity_asked(question: str, asks: bool) -> None:
     assert asks_quantity(question) is asks
+
+
+def test_clauses_retrieval_cannot_tell_apart_are_judged_by_their_sentences() -> None:
+    question = "被取消资格后多久之内不能再被认定？"
+    tokens = ["取消", "资格", "多久", "之内", "认定"]
+    weights = TermWeights.from_token_lists([tokens[:2], tokens[2:], ["其他"]])
+    candidates = [
+        ("d", "第十三条", "经评估后由认定机关取消其资格并予以认定公告。", "", ""),
+        ("d", "第十五条", "被取消的，两年内不予认定。", "", ""),
+    ]
+    apart = best_excerpts(question, tokens, weights, candidates, ranks=[0, 1])
+    tied = best_excerpts(question, tokens, weights, candidates, ranks=[0, 0])
+    assert apart[0].locator == "第十三条"  # the first-ranked clause's better-matching sentence wins
+    assert tied[0].locator == "第十五条"  # of two equals, the sentence stating how long

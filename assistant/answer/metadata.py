@@ -9,9 +9,9 @@ import re
 from collections.abc import Collection, Sequence
 
 from assistant.answer.knowledge import Knowledge
-from assistant.answer.structure import attachment_named
+from assistant.answer.structure import attachment_named, naming_chars
 from assistant.answer.types import Answer, cite, make, with_marker
-from assistant.extract import overlap
+from assistant.extract import overlap, sentences
 from assistant.ingest.document import Clause, ParsedDocument
 from assistant.ingest.parse import NOTICE_LOCATOR, PREAMBLE_LOCATOR
 from assistant.intent import Kind, MetaField
@@ -26,6 +26,45 @@ _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$|^[〇零一二三四五
 _DOC_NUMBER = re.compile(r"\S*〔\d{4}〕\d+号")
 _PERIOD = re.compile(r"（(\d{4}[—–-]\d{4}年)）")
 _QUOTED_TITLE = re.compile(r"《([^》]+)》")
+
+
+# 为什么制定, 依据什么: what a purpose statement answers
+_ASKS_PURPOSE = re.compile(r"为什么|为何|为了|目的|背景|初衷|出发点|意义|依据|根据|依照|上位法")
+
+
+def states_purpose_only(clause: Clause) -> bool:
+    """A clause that is nothing but the policy's purpose statement (第一条 为了…，根据…，制定本
+    办法。): it answers why the policy exists, and shares the title's words with every question."""
+    found = sentences(clause.text.replace("\n", ""))
+    return clause.kind != "notice" and 0 < len(found) <= 2 and bool(_STATES_PURPOSE.search(found[0]))
+
+
+def asks_purpose(question: str) -> bool:
+    return bool(_ASKS_PURPOSE.search(question))
+
+
+# What a question about the document itself says besides naming it: the acts of issuing and
+# putting it in force, what is asked, and the word for the document (这项扶持政策, 哪些规定).
+_ABOUT_THE_DOCUMENT = re.compile(
+    r"制定|印发|发布|出台|施行|实施|执行|生效|废止|公布|下发|颁布|发文|字号|文号|编号|依据|根据|依照|按照|上位法|"
+    r"法律|法规|有效|日期|时间|期限|哪天|哪年|单位|部门|机关|机构|标题|名称|全称|主送|抄送|规划期|开始|起止|"
+    r"\S{0,2}(政策|文件|办法|规定|条例|意见|方案|通知|计划|规划|细则)"
+)
+
+
+def names_a_subject(knowledge: Knowledge, question: str, doc_id: str) -> list[str]:
+    """The words of a question, besides those naming the document, that its clauses use: a
+    question with one (优待凭证的有效期, 补贴在什么日期之前申请) asks about that thing, not about
+    the document's 有效期 or date."""
+    naming = naming_chars(knowledge, doc_id)
+    key = ("body", doc_id)
+    if key not in knowledge.memo:
+        clauses = knowledge.documents[doc_id].clauses
+        knowledge.memo[key] = "".join(c.text for c in clauses if c.kind not in ("notice", "preamble"))
+    body = knowledge.memo[key]
+    assert isinstance(body, str)
+    words = knowledge.tokens(_ABOUT_THE_DOCUMENT.sub(" ", question))
+    return [w for w in words if len(w) > 1 and set(w) - naming and w in body]
 
 
 def answer_metadata(

@@ -17,7 +17,7 @@ from assistant.answer import facts
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.leads import answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
-from assistant.answer.metadata import answer_metadata, answer_metadata_each, answer_purpose
+from assistant.answer.metadata import answer_metadata, answer_metadata_each, answer_purpose, names_a_subject
 from assistant.answer.structure import answer_structure, quotes_a_name
 from assistant.answer.targets import answer_concept, answer_targets
 from assistant.answer.types import Answer, Citation, Mode, make
@@ -141,7 +141,7 @@ class Answerer:
         knowledge = self.knowledge
         if intent.kind == Kind.GREETING:
             return self._greeting(question)
-        if intent.kind == Kind.METADATA and intent.meta_field is not None:
+        if intent.kind == Kind.METADATA and intent.meta_field is not None and not self._asks_a_thing(question, doc_ids):
             if doc_ids is None and len(self.documents) > 1:  # several documents, none named
                 topic = self._topic_document(question)
                 found = topic and answer_metadata(knowledge, question, intent.meta_field, [topic], (), full)
@@ -172,6 +172,12 @@ class Answerer:
         if found:
             return found
         return facts.answer_fact(knowledge, question, top_k, doc_ids)
+
+    def _asks_a_thing(self, question: str, doc_ids: Collection[str] | None) -> bool:
+        """Whether a question in the words of metadata (有效期, 日期, 依据) asks about something the
+        document it is about speaks of (优待凭证的有效期), and so is a question of fact."""
+        ranked = self._ranked_documents(question, doc_ids) or [d.meta.doc_id for d in self.knowledge.in_scope(doc_ids)]
+        return bool(ranked) and bool(names_a_subject(self.knowledge, question, ranked[0]))
 
     def _topic_document(self, question: str) -> str | None:
         """The one document a question is clearly about by its content (公租房常态分配的通告是谁发布的),

@@ -367,7 +367,7 @@ def quotes_a_name(question: str) -> bool:
     return bool(_QUOTED.search(question))
 
 
-def _naming_chars(knowledge: Knowledge, doc_id: str) -> set[str]:
+def naming_chars(knowledge: Knowledge, doc_id: str) -> set[str]:
     """Characters a question may use to name the document: its titles and its issuer (国办)."""
     meta = knowledge.documents[doc_id].meta
     titles = "".join(t for n in knowledge.names if n.doc_id == doc_id for t in n.titles)
@@ -413,7 +413,7 @@ def answer_structure(
     for rank, document in enumerate(documents):
         doc_id = document.meta.doc_id
         root = knowledge.trees[doc_id]
-        naming = _naming_chars(knowledge, doc_id)
+        naming = naming_chars(knowledge, doc_id)
         root = attachment_named(root, full_question) or root
         titled = _titled(knowledge, doc_id, root)
         found = max(
