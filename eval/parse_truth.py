@@ -23,6 +23,8 @@ FRESH = Path(__file__).parent / "realdocs-fresh"  # a third hand's set, collecte
 FINAL = Path(__file__).parent / "realdocs-final"  # a fourth set, its answers run once, at the end
 BLIND = Path(__file__).parent / "realdocs-blind"  # decimal plans, a table notice: answers never read
 BLIND2 = Path(__file__).parent / "realdocs-blind2"  # inline lead units, a support policy: answers never read
+BLIND3 = Path(__file__).parent / "realdocs-blind3"  # a ministry rule with items and 款: answers never read
+BLIND4 = Path(__file__).parent / "realdocs-blind4"  # gov.cn pages as stored, read by the HTML reader
 
 
 @dataclass

@@ -41,6 +41,7 @@ SUITES = {
     "blind": Suite("blind", EVAL_DIR / "realdocs-blind", EVAL_DIR / "realdocs-blind" / "gold.jsonl"),
     "blind2": Suite("blind2", EVAL_DIR / "realdocs-blind2", EVAL_DIR / "realdocs-blind2" / "gold.jsonl"),
     "blind3": Suite("blind3", EVAL_DIR / "realdocs-blind3", EVAL_DIR / "realdocs-blind3" / "gold.jsonl"),
+    "blind4": Suite("blind4", EVAL_DIR / "realdocs-blind4", EVAL_DIR / "realdocs-blind4" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -63,6 +64,9 @@ SUITES = {
     ),
     "structure-blind3": Suite(
         "structure-blind3", EVAL_DIR / "realdocs-blind3", EVAL_DIR / "structure" / "blind3.jsonl", "blind3"
+    ),
+    "structure-blind4": Suite(
+        "structure-blind4", EVAL_DIR / "realdocs-blind4", EVAL_DIR / "structure" / "blind4.jsonl", "blind4"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

@@ -16,7 +16,7 @@ from reportlab.pdfgen import canvas
 
 from assistant.errors import CorpusError
 from assistant.ingest.corpus import DocumentMeta, SourceDocument, read_document
-from assistant.ingest.document import non_blank
+from assistant.ingest.document import non_blank, render
 from assistant.ingest.parse import parse_document
 from assistant.ingest.readers import html_to_text, markdown_to_text
 from eval.parse_truth import REAL_DOCS
@@ -59,6 +59,31 @@ def test_html_page_drops_navigation_and_keeps_the_table() -> None:
     assert _locators(text)[: len(_locators(PLAN.read_text(encoding="utf-8")))] == _locators(
         PLAN.read_text(encoding="utf-8")
     )
+
+
+def test_a_table_with_a_category_column_and_paragraphs_in_its_cells() -> None:
+    # a 指标体系 table as gov.cn pages give it: the category merged down its rows, a cell of
+    # several paragraphs, a narrow cell breaking a word over lines, and a QR-code line
+    page = (
+        "<html><body><div class='content'><p>某市积分制入户管理办法</p><p>第一条 为规范积分入户，制定本办法。</p>"
+        "<p>附件</p><p>某市积分制入户指标体系及分值表</p>"
+        "<table><tr><td>类 别</td><td>序 号</td><td>指 标</td><td>指标内容及分值</td></tr>"
+        "<tr><td rowspan='2'>基础指标</td><td>1</td><td>合法稳定住所</td>"
+        "<td><p>1. 办理居住证，每满1年计8分。</p><p>2. 合法产权住所（20分）。</p></td></tr>"
+        "<tr><td>2</td><td>年龄</td><td>18—40周岁（30分）。</td></tr>"
+        "<tr><td><p>减</p><p>分</p><p>指</p><p>标</p></td><td>1</td><td>信用情况</td><td>每宗减10分。</td></tr>"
+        "</table><div class='content_extended'>扫一扫在手机打开当前页</div></div></body></html>"
+    )
+    text = html_to_text(page)
+    assert "扫一扫" not in text
+    assert "基础指标\t1\t合法稳定住所\t1. 办理居住证，每满1年计8分。 2. 合法产权住所（20分）。" in text
+    meta = DocumentMeta("d", "t", "", "", "", "d.html")
+    document = parse_document(SourceDocument(meta, text))
+    assert [c.locator for c in document.clauses] == ["第一条", "附表/一/1", "附表/一/2", "附表/二/1"]
+    rows = {c.locator: c for c in document.clauses}
+    assert rows["附表/一/2"].breadcrumb[1] == "基础指标" and rows["附表/二/1"].breadcrumb[1] == "减分指标"
+    assert "每宗减10分" in rows["附表/二/1"].text
+    assert non_blank(render(document)) == non_blank(text)  # the repeated category cell is kept
 
 
 def test_docx_writes_out_automatic_numbering_and_tables(tmp_path: Path) -> None:

@@ -117,7 +117,15 @@ def _main_content(root: Any) -> Any:
 
 
 def _cell_text(element: Any) -> str:
-    return re.sub(r"\s+", " ", element.text_content() or "").strip()
+    """A cell's text on one line: its paragraphs (…计8分。 2. …) apart by a space after a
+    sentence ends, a word broken over lines of a narrow cell (减/分/指/标) joined."""
+    out: list[str] = [""]
+    _html_lines(element, out)
+    text = ""
+    for line in (re.sub(r"\s+", " ", line).strip() for line in out):
+        if line:
+            text += (" " if text and text[-1] in _SENTENCE_END else "") + line
+    return text
 
 
 def _fill_carried(carried: dict[int, tuple[str, int]], cells: list[str], column: int) -> int:
@@ -182,6 +190,14 @@ def _html_lines(element: Any, out: list[str]) -> None:
         out[-1] = out[-1] + element.tail if out else element.tail
 
 
+_SENTENCE_END = "。；;！？!?：:"
+# Page furniture written as text inside the content block of gov.cn pages
+_CHROME_LINE = re.compile(
+    r"^(扫一扫在手机(上)?打开(当前页|本页)?|【?(打印本页|关闭窗口|打印|关闭)】?(\s*【?(打印本页|关闭窗口|打印|关闭)】?)*|"
+    r"分享到[:：]?|【?字体[:：]?\s*[大中小\s]*】?)$"
+)
+
+
 def html_to_text(html: str) -> str:
     """The document text of a government web page, navigation and boilerplate dropped."""
     from lxml import html as lxml_html  # a reader's dependency, loaded when a page is read
@@ -200,7 +216,7 @@ def html_to_text(html: str) -> str:
     out: list[str] = [""]
     _html_lines(_main_content(root), out)
     lines = [re.sub(r"[ \t\u3000]+$", "", re.sub(r"^[ \u3000]+", "", line)) for line in out]
-    return normalise_text("\n".join(line for line in lines if line.strip()))
+    return normalise_text("\n".join(line for line in lines if line.strip() and not _CHROME_LINE.match(line.strip())))
 
 
 def read_html(path: Path) -> str:

@@ -7,7 +7,9 @@ Layouts, recognised at the 序号 header:
   (a wrapped cell: "共建长三角一流" / "营商环境");
 - a cell per line without tabs: the header tells how many cells a row has.
 Columns are mapped by header name (spaced headers such as 主 要 内 容 normalised); rows
-are numbered per category (一、…) or straight through; every field is kept.
+are numbered per category (一、…) or straight through; every field is kept. A category may
+also stand in a first column of its own (类别 | 序号 | …, the cell repeated down its rows or
+left empty under its first): its categories are then numbered 一、二、… in order.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from dataclasses import dataclass, field
 
 from assistant.ingest.document import Clause, Element, Heading, Kind
 from assistant.ingest.leads import inline_lead
-from assistant.ingest.numbering import Style, match_heading
+from assistant.ingest.numbering import Style, int_to_cn, match_heading
 
 HEADER_FIRST_CELL = "序号"
+# A first column naming each row's category, before the 序号 column
+_CATEGORY_COLUMN = re.compile(r"^(类别|类型|分类|大类|领域|板块|方面|项目类别|指标类别|政策类别)$")
 _CELL_SPLIT = re.compile(r"\t+|[ \u3000]{2,}")
 _LEAD_COLUMN = re.compile(r"牵头|责任单位|责任部门|责任主体|负责单位|负责部门|主责|指导部门|实施主体|承办")
 _HELPER_COLUMN = re.compile(r"配合|协同|参与|协办")
@@ -46,16 +50,25 @@ def split_cells(line: str) -> list[str]:
 
 
 def is_header_line(raw_line: str) -> bool:
-    """The first line of a table: 序号 alone (a cell per line) or followed by more cells."""
+    """The first line of a table: 序号 alone (a cell per line) or followed by more cells, or
+    after a category column (类别 | 序号 | …)."""
     cells = split_cells(raw_line)
+    if cells and _category_first(cells):
+        cells = cells[1:]
     if not cells or compact(cells[0]) != HEADER_FIRST_CELL:
         return False
     return len(cells) == 1 or all(len(compact(cell)) <= _MAX_HEADER_CHARS for cell in cells)
 
 
+def _category_first(header: list[str]) -> bool:
+    return len(header) > 2 and bool(_CATEGORY_COLUMN.match(compact(header[0]))) and compact(header[1]) == HEADER_FIRST_CELL
+
+
 @dataclass
 class _Cell:
     lines: list[str] = field(default_factory=list)
+    category: tuple[str, str] | None = None  # (locator token, name) of a category the column gave
+    carried: str = ""  # a row's category cell repeating the name above, kept for the source
 
     @property
     def first(self) -> str:
@@ -142,7 +155,11 @@ class TableBuilder:
         if rows_by_line:
             header_cells = split_cells(first)
             body = [_Cell(split_cells(line)) for line in raw_lines[raw_lines.index(first) + 1 :] if line.strip()]
-            return self._assemble([[_Cell([c]) for c in header_cells]], body, by_line=True)
+            header = [_Cell([c]) for c in header_cells]
+            if _category_first(header_cells):
+                header = [_Cell([f"{header_cells[0]}\n{header_cells[1]}"]), *header[2:]]
+                body = _categories_from_column(body)
+            return self._assemble([header], body, by_line=True)
         tabbed = any(line.startswith("\t") for line in raw_lines)
         cells = _cells_per_line(raw_lines, tabbed)
         width = _header_width(cells)
@@ -167,6 +184,8 @@ class TableBuilder:
             head = cells[0] if cells else ""
             filled = [cell for cell in cells if cell]
             token = _category(head) if (not by_line or len(filled) <= 2) and not _ROW_NUMBER.match(head) else None
+            if unit.category is not None:
+                token, filled = unit.category[0], [unit.category[1]]
             number = int(head) if _ROW_NUMBER.match(head) else None
             starts_row = number is not None and (number in (local + 1, global_last + 1) or not row)
             if not by_line:
@@ -176,7 +195,7 @@ class TableBuilder:
                 row = []
                 if pending:
                     self.elements.append(pending)
-                category, local = (token, " ".join(filled) if by_line else unit.first), 0
+                category, local = (token, " ".join(filled) if by_line or unit.category else unit.first), 0
                 pending = Heading(
                     self.doc_id, f"{self.root}/{token}", Kind.CATEGORY, category[1],
                     "\n".join(filled), f"{self.cite_root}·{token}",
@@ -188,6 +207,7 @@ class TableBuilder:
                     pending = None
                 local, global_last = number, number
                 row = [_Cell([c]) for c in cells] if by_line else [unit]
+                row[0].carried = unit.carried
             elif row:
                 if by_line:  # a wrapped row continues its content cell
                     row.append(_Cell(["\n".join(cells)]))
@@ -227,6 +247,7 @@ class TableBuilder:
             return self._merge_into_last(values)
         used.add(locator)
         before = [line for cell in values[:content] for line in cell.lines] if content else [values[0].first]
+        before = [cells[0].carried, *before] if cells[0].carried else before
         after = [line for cell in values[content + 1 :] for line in cell.lines]
         cite = "·".join([self.cite_root, *locator[len(self.root) + 1 :].split("/")])
         self.elements.append(
@@ -254,6 +275,26 @@ class TableBuilder:
             self.elements[-1] = Clause(**{**last.__dict__, "trailer": "\n".join(p for p in (last.trailer, extra) if p)})
         else:
             self.elements[-1] = Heading(last.doc_id, last.locator, last.kind, last.label, f"{last.source}\n{extra}", last.cite)
+
+
+def _categories_from_column(body: list[_Cell]) -> list[_Cell]:
+    """Rows whose first cell names their category: a category unit wherever the name changes,
+    then each row without that cell. An empty cell keeps the category above (a merged cell
+    as text exports write it); a row that is not numbered continues the row above."""
+    out: list[_Cell] = []
+    current = ""
+    for unit in body:
+        if len(unit.lines) < 2 or not _ROW_NUMBER.match(unit.lines[1]):
+            out.append(unit)
+            continue
+        name = unit.lines[0] or current
+        carried = unit.lines[0]
+        if name != current:
+            current, carried = name, ""
+            count = sum(1 for cell in out if cell.category is not None)
+            out.append(_Cell([name], (int_to_cn(count + 1), name)))
+        out.append(_Cell(unit.lines[1:], carried=carried))
+    return out
 
 
 def table_root(name: str, index: int, count: int) -> str:
