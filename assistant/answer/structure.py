@@ -18,18 +18,18 @@ from dataclasses import dataclass, replace
 from assistant.answer.knowledge import Knowledge, Node, element_title
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
 from assistant.extract import asks_quantity
-from assistant.ingest.document import Clause, Heading
+from assistant.ingest.document import Clause, Heading, attachment_title
 from assistant.ingest.numbering import numeral_value
 from assistant.intent import Kind
 from assistant.scope import MIN_SHARED_CHARS, longest_shared_run
 
 _NUMERAL = r"[〇零一二两三四五六七八九十百\d]+"
-_UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|个"
+_UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附件|个"
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
 # A question about the whole document's layout (its parts, chapters or articles).
-_WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面)|几(个)?(部分|章|编)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲")
+_WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面|附件)|几(个)?(部分|章|编|附件)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲")
 _QUOTED = re.compile(r"[“\"]([^”\"]{4,30})[”\"]")
 _CONTENTS = re.compile(
     rf"哪些|哪(?:[二两三四五六七八九十\d]+|一(?=\s*个?(?:{_UNIT})))\s*个?({_UNIT})?|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
@@ -49,10 +49,11 @@ _UNIT_KINDS = {
     "章": ("chapter",),
     "节": ("subchapter",),
     "条": ("article",),
+    "附件": ("attachment",),
 }
 _UNIT_OF_KIND = {kind: unit for unit, kinds in _UNIT_KINDS.items() for kind in kinds}
 DISPLAY_CHARS = 60
-_GROUP_UNITS = ("类", "大类", "级", "档", "种", "部分", "方面", "章", "编", "节")
+_GROUP_UNITS = ("类", "大类", "级", "档", "种", "部分", "方面", "章", "编", "节", "附件")
 SPAN_CHARS = 600
 HEAD_CHARS = 120
 MIN_TITLE_MATCH = 0.75  # share of a title's characters the question must contain
@@ -177,8 +178,10 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
         if f"“{subject}”" in entry.text:  # the question quotes a term the heading quotes
             score = max(score, QUOTED_TERM)
         if len(asked & entry.phrase_chars) >= MIN_RUN:
-            run, _ = longest_shared_run(subject, entry.phrase)
-            if run >= MIN_RUN:
+            run, end = longest_shared_run(subject, entry.phrase)
+            # a run of the document's own name counts when the question asks nothing besides
+            said = _chars(subject[end - run : end]) - naming or len(asked - naming) <= MAX_UNNAMED_CHARS
+            if run >= MIN_RUN and said:
                 score = max(score, run / len(entry.phrase) + RUN_BONUS)
         if score < MIN_TITLE_MATCH:
             continue
@@ -238,7 +241,8 @@ def _with_depth(root: Node) -> list[tuple[int, Node]]:
 def display(element: Clause | Heading) -> str:
     """How a child is listed: its heading line, or its first sentence (cut when long)."""
     if isinstance(element, Heading):
-        return element.label
+        title = attachment_title(element) if element.kind == "attachment" else ""
+        return f"{element.label} {title}" if title and title not in element.label else element.label
     if element.kind == "row":
         return element.title
     text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
@@ -268,7 +272,9 @@ def _name(node: Node, knowledge: Knowledge, doc_id: str) -> str:
         # the policy's own title (国家自然灾害救助应急预案), not the notice that issues it
         title = next((e.label for e in document.elements if isinstance(e, Heading) and e.kind == "title"), "")
         return f"《{title or document.meta.title}》"
-    return node.element.label if isinstance(node.element, Heading) else display(node.element)
+    if isinstance(node.element, Heading) and node.element.kind != "attachment":
+        return node.element.label
+    return display(node.element)  # 附件1 with its title
 
 
 # Units a title states (Ⅰ级响应, 第一档): 分为几级 counts the children that say 级.
@@ -277,6 +283,9 @@ _TITLED_UNITS = ("级", "档", "种", "类")
 
 def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node, shape: Shape) -> Answer:
     children = list(node.children)
+    kinds = _UNIT_KINDS.get(shape.count_unit)
+    if kinds:  # 有几个附件, 分为哪几章: the attachments, the chapters, not what stands beside them
+        children = [c for c in children if c.kind in kinds] or children
     if shape.count_unit in _TITLED_UNITS:
         stating = [c for c in children if c.element is not None and shape.count_unit in element_title(c.element)]
         children = stating or children
@@ -310,7 +319,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
     if not lines:
         unit = shape.count_unit if shape.count_unit and shape.count_unit != "个" else _unit_for(children)
-        lines.append(f"{name}共{len(children)}{unit}{marker}：")
+        lines.append(f"{name}共{len(children)}{'个附件' if unit == '附件' else unit}{marker}：")
     overview = node.element is None and not shape.counts  # 这个计划主要讲了什么: two levels
     for child in children:
         element = child.element
@@ -351,15 +360,35 @@ def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> 
     return make(question, with_marker(text, clause.marker), kind, [cite(clause, 1.0, clause.paragraphs)])
 
 
-def attachment_named(root: Node, question: str) -> Node | None:
-    """The attachment (one of the policies a notice carries) whose title the question names."""
-    best, found = MIN_SHARED_CHARS - 1, None
-    for child in root.children:
-        if child.kind == "attachment" and child.element is not None:
-            run, _ = longest_shared_run(question, element_title(child.element))
-            if run > best:
-                best, found = run, child
+# 附件1, 附件二, 第二个附件: an attachment named by its number
+_ATTACHMENT_NUMBER = re.compile(r"附件\s*([0-9一二三四五六七八九十]{1,3})|第([0-9一二三四五六七八九十]{1,3})个附件")
+
+
+def attachment_named(root: Node, question: str, document_title: str = "") -> Node | None:
+    """The attachment (one of the policies a notice carries) the question names: by its number
+    (附件1), or by its title when that shares more with the question than the document's own
+    title does when the body carries a policy of its own (就业见习基地管理办法 names the body's
+    第一章…, not 附件1 就业见习基地申请程序)."""
+    attachments = [child for child in root.children if child.kind == "attachment" and child.element is not None]
+    if len(attachments) == len(root.children):
+        document_title = ""  # a notice carrying its policies as attachments: its title names them all
+    numbered = _ATTACHMENT_NUMBER.search(question)
+    if numbered:
+        value = numeral_value(numbered.group(1) or numbered.group(2))
+        if value is not None and 0 < value <= len(attachments):
+            return attachments[value - 1]
+    best = max(MIN_SHARED_CHARS - 1, longest_shared_run(question, document_title)[0] if document_title else 0)
+    found = None
+    for child in attachments:
+        run, _ = longest_shared_run(question, element_title(child.element))  # type: ignore[arg-type]
+        if run > best:
+            best, found = run, child
     return found
+
+
+def _quotes_title(quoted: str, title: str) -> bool:
+    """Whether a quoted name is (nearly all of) a title."""
+    return longest_shared_run(quoted, title)[0] >= QUOTED_SHARE * len(quoted)
 
 
 def quotes_a_name(question: str) -> bool:
@@ -379,12 +408,29 @@ _COUNTED_NOUNS = re.compile(r"措施|举措|任务|事项|条款|政策|项目")
 # Characters of a question's subject the document's names may leave unexplained: a place
 # (广州推进…的实施意见 of a title without 广州) or a stray word.
 MAX_UNNAMED_CHARS = 2
+_BOOK_TITLE = re.compile(r"《([^》]{4,40})》")
+QUOTED_SHARE = 0.8  # a quoted name that is this share of a title names it
+
+
+# What a document is (its kind, as its title ends): 某市就业见习基地管理办法 names the document
+_NAME_KIND = re.compile(r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策|预案|复函|函)$")
+
+
+def _name_said(knowledge: Knowledge, doc_id: str, question: str) -> str:
+    """The words naming the document in a question, when they say its kind: they name no
+    heading (就业见习基地管理办法分为哪几章 asks for chapters, not 第三章 见习基地管理)."""
+    names = next((n for n in knowledge.names if n.doc_id == doc_id), None)
+    if names is None:
+        return ""
+    strength, said = names.mention(question)
+    return said if strength >= MIN_SHARED_CHARS and _NAME_KIND.search(said) else ""
 
 
 def _names_only_the_document(subject: str, naming: set[str], shape: Shape) -> bool:
     """Whether a subject is nothing but the document's name (and, in a count, what is counted)."""
     if shape.counts:
         subject = _COUNTED_NOUNS.sub("", subject)
+    subject = re.sub(r"（[^）]*）|\([^)]*\)", "", subject)  # 附件1（国土资源部的报告）: an aside naming it
     return len(_chars(subject) - naming) <= MAX_UNNAMED_CHARS
 
 
@@ -408,16 +454,25 @@ def answer_structure(
     documents = knowledge.in_scope(doc_ids, ranked)
     quoted = _QUOTED.findall(question)
     subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
+    titles_quoted = quoted + _BOOK_TITLE.findall(full_question or question)
     full_subject = subject_of(full_question) if shape.positions and full_question else ""
     candidates: list[tuple[float, str, Node]] = []
     for rank, document in enumerate(documents):
         doc_id = document.meta.doc_id
         root = knowledge.trees[doc_id]
         naming = naming_chars(knowledge, doc_id)
-        root = attachment_named(root, full_question) or root
+        named = attachment_named(root, full_question, document.meta.title)
+        if named is not None and named.element is not None:  # 附件1（国土资源部的报告）names the attachment
+            root = named
+            naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
+        if root.element is not None and any(_quotes_title(q, element_title(root.element)) for q in titles_quoted):
+            candidates.append((1.0 - rank * 0.01, doc_id, root))  # 附件《…申请程序》包括哪几部分
+            continue
         titled = _titled(knowledge, doc_id, root)
+        said = "" if quoted else _name_said(knowledge, doc_id, question)
+        texts = {_DOCUMENT_WORDS.sub("", shape_of(question.replace(said, "", 1)).subject)} if said else {subject, shape.subject}
         found = max(
-            (f for text in {subject, shape.subject} if text and (f := _by_title(titled, text, naming))),
+            (f for text in texts if text and (f := _by_title(titled, text, naming))),
             key=lambda f: f[0],
             default=None,
         )
