@@ -85,6 +85,7 @@ class Scope:
 
     doc_ids: frozenset[str]
     question: str
+    places: tuple[str, ...] = ()  # named only by a place (嘉兴), which other documents may speak of
 
 
 def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope | None:
@@ -111,4 +112,5 @@ def _place_named(question: str, documents: list[DocumentNames]) -> Scope | None:
     rest = question
     for place in set(named.values()):
         rest = re.sub(rf"{place}(省|市|县|区)?", "", rest)
-    return Scope(frozenset(named), rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question)
+    rest = rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question
+    return Scope(frozenset(named), rest, tuple(sorted(set(named.values()))))

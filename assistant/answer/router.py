@@ -29,7 +29,7 @@ from assistant.lexicon import Lexicon
 from assistant.llm import LLMAnswerer
 from assistant.markers import markers_in
 from assistant.retrieve import Hit, Retrieval, Searcher
-from assistant.scope import documents_named
+from assistant.scope import Scope, documents_named
 
 RELATED_LIMIT = facts.RELATED_LIMIT
 _THANKS = re.compile(r"谢|感谢|thank", re.IGNORECASE)
@@ -37,6 +37,7 @@ _BYE = re.compile(r"再见|拜拜|bye", re.IGNORECASE)
 
 
 TOPIC_HITS = 3
+PLACE_HITS = 3  # a place-named document must hold one of the best clauses
 
 
 class Answerer:
@@ -111,6 +112,8 @@ class Answerer:
         asked = standalone
         if doc_ids is None:  # a question that names a document is answered from it
             scope = documents_named(standalone, self.knowledge.names)
+            if scope is not None and scope.places:
+                scope = self._placed(standalone, scope)
             if scope is not None:
                 doc_ids, asked = scope.doc_ids, scope.question
         intent = classify(standalone, self.lexicon)
@@ -172,6 +175,20 @@ class Answerer:
         if found:
             return found
         return facts.answer_fact(knowledge, question, top_k, doc_ids)
+
+    def _placed(self, question: str, scope: Scope) -> Scope | None:
+        """A question naming a place is about that place's documents, unless its best clause
+        comes from another document that speaks of the place (上海的医院会来开分院吗 of a Huzhou
+        plan full of 对接上海, not of a Shanghai rule); of the place's documents, those among
+        the best clauses, if any."""
+        hits = self.searcher.retrieve(question, PLACE_HITS).hits
+        if not hits:
+            return scope
+        best = self.documents[hits[0].doc_id]
+        if best.meta.doc_id not in scope.doc_ids and any(place in c.text for c in best.clauses for place in scope.places):
+            return None
+        found = {hit.doc_id for hit in hits} & scope.doc_ids
+        return replace(scope, doc_ids=frozenset(found)) if found else scope
 
     def _asks_a_thing(self, question: str, doc_ids: Collection[str] | None) -> bool:
         """Whether a question in the words of metadata (有效期, 日期, 依据) asks about something the
