@@ -138,6 +138,8 @@ def list_answer(knowledge: Knowledge, question: str, hits: Sequence[Hit], counti
     elif not _ASKS_LIST.search(question) or asks_quantity(question):
         return None
     for hit in hits[:RELATED_LIMIT]:
+        if hit.doc_id != hits[0].doc_id:
+            continue  # a list in another document than the best clause's answers another question
         intro = _list_intro(knowledge, (hit.doc_id, hit.locator))
         if intro is not None:
             return _list_of(question, intro, hit, counting)
