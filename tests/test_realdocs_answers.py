@@ -271,6 +271,10 @@ def test_a_notice_carrying_a_policy_and_attachments_answers_each_by_its_name(
         assert [c.locator for c in parts.citations] == ["附件1", "附件1/一", "附件1/二", "附件1/三"], question
     conditions = answerer.ask("就业见习基地管理办法规定申请认定见习基地要符合哪些条件？")
     assert [c.locator for c in conditions.citations] == ["第三条", "第三条/一", "第三条/二"]
+    chapter = answerer.ask("就业见习基地管理办法第二章讲什么？")  # the policy's name is not 第三章's title
+    assert [c.locator for c in chapter.citations][:1] == ["第二章"] and "第四条 见习基地认定期限为3年" in chapter.answer
+    for question in ("第二个附件是什么？", "附件2讲了什么？"):  # an attachment of text alone
+        assert answerer.ask(question).citations[0].locator == "附件2/前言", question
 
 
 def test_a_place_another_document_applies_to_does_not_take_the_question_there(

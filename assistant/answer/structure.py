@@ -20,6 +20,7 @@ from assistant.answer.types import Answer, Citation, cite, cite_heading, make, w
 from assistant.extract import asks_quantity
 from assistant.ingest.document import Clause, Heading, attachment_title
 from assistant.ingest.numbering import numeral_value
+from assistant.ingest.parse import PREAMBLE_LOCATOR
 from assistant.intent import Kind
 from assistant.scope import MIN_SHARED_CHARS, longest_shared_run
 
@@ -95,7 +96,9 @@ def subject_of(question: str) -> str:
 
 def _number_of(node: Node) -> int | None:
     last = node.locator.rsplit("/", 1)[-1]
-    match = re.fullmatch(rf"第\s*({_NUMERAL})\s*(?:{_UNIT})", last)
+    match = re.fullmatch(rf"第\s*({_NUMERAL})\s*(?:{_UNIT})|附件\s*({_NUMERAL})", last)
+    if match and match.group(2):
+        return numeral_value(match.group(2))
     return numeral_value(match.group(1) if match else last)
 
 
@@ -465,6 +468,9 @@ def answer_structure(
         if named is not None and named.element is not None:  # 附件1（国土资源部的报告）names the attachment
             root = named
             naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
+            if not shape.positions and _names_only_the_document(subject, naming, shape):
+                candidates.append((1.0 - rank * 0.01, doc_id, root))  # 附件2讲了什么
+                continue
         if root.element is not None and any(_quotes_title(q, element_title(root.element)) for q in titles_quoted):
             candidates.append((1.0 - rank * 0.01, doc_id, root))  # 附件《…申请程序》包括哪几部分
             continue
@@ -478,7 +484,7 @@ def answer_structure(
         )
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
-            full = _by_title(titled, full_subject, set()) if full_subject else None
+            full = _by_title(titled, full_subject, set()) if full_subject and not said else None
             bases += [full[1]] if full else []
             node = next((n for base in [*bases, root] if (n := _by_position(base, shape.positions))), None)
             if node is not None:
@@ -500,4 +506,7 @@ def answer_structure(
         return _list_children(knowledge, question, doc_id, node, shape)
     if isinstance(node.element, Clause) and (shape.positions or shape.contents):
         return quote_clause(question, node.element)
+    opening = knowledge.clauses.get((doc_id, f"{node.locator}/{PREAMBLE_LOCATOR}"))
+    if node.kind == "attachment" and opening is not None:  # 附件2讲了什么: an attachment of text alone
+        return quote_clause(question, opening)
     return None
