@@ -67,6 +67,9 @@ def names_a_subject(knowledge: Knowledge, question: str, doc_id: str) -> list[st
     return [w for w in words if len(w) > 1 and set(w) - naming and w in body and not _where_or_when(w, body, knowledge)]
 
 
+_PLACE_ENDS = "省市县区镇"
+
+
 def _where_or_when(word: str, body: str, knowledge: Knowledge) -> bool:
     """广州 of 广州市, 天河区, a year: where and when a policy applies say which policy, not
     what is asked."""
@@ -75,9 +78,6 @@ def _where_or_when(word: str, body: str, knowledge: Knowledge) -> bool:
     if word in knowledge.lexicon.places or (word[-1] in _PLACE_ENDS and len(word) <= 4):
         return True
     return any(f"{word}{end}" in body for end in _PLACE_ENDS)
-
-
-_PLACE_ENDS = "省市县区镇"
 
 
 def answer_metadata(
