@@ -19,6 +19,7 @@ from assistant.ingest.corpus import DocumentMeta, SourceDocument, read_document
 from assistant.ingest.document import non_blank, render
 from assistant.ingest.parse import parse_document
 from assistant.ingest.readers import html_to_text, markdown_to_text
+from assistant.library.guess import guess_metadata
 from eval.parse_truth import REAL_DOCS
 
 RULE = REAL_DOCS / "samr-price-marking-rule-2022.md"
@@ -84,6 +85,26 @@ def test_a_table_with_a_category_column_and_paragraphs_in_its_cells() -> None:
     assert rows["附表/一/2"].breadcrumb[1] == "基础指标" and rows["附表/二/1"].breadcrumb[1] == "减分指标"
     assert "每宗减10分" in rows["附表/二/1"].text
     assert non_blank(render(document)) == non_blank(text)  # the repeated category cell is kept
+
+
+def test_a_page_title_outside_the_text_block_heads_the_document() -> None:
+    # a regulation page as a bureau's site gives it: the title in an <h1> above the text block,
+    # the <title> repeating it after the site's name, the block opening with the 公布 line
+    articles = "".join(f"<p>第{n}条　第{n}条规定的内容，写得足够长，让这一块成为页面上文字最多的部分。</p>" for n in "一二三四五")
+    page = (
+        "<html><head><title>某市市场监督管理局网站-某某登记管理条例</title></head><body>"
+        "<div class='container'><h1 class='content_title'>某某登记管理条例</h1>"
+        "<div class='info'>发布日期： 2021-07-30</div>"
+        f"<div class='article'><p>（2021年7月27日中华人民共和国国务院令第746号公布）</p><p>第一章　总则</p>{articles}</div>"
+        "</div></body></html>"
+    )
+    text = html_to_text(page)
+    assert text.startswith("某某登记管理条例\n（2021年7月27日")
+    guessed = guess_metadata(text)
+    assert (guessed.title, guessed.number, guessed.issuer) == ("某某登记管理条例", "中华人民共和国国务院令第746号", "国务院")
+    # a page whose text block holds its title gets no second one
+    inside = page.replace("<div class='article'>", "<div class='article'><p>某某登记管理条例</p>")
+    assert html_to_text(inside).count("某某登记管理条例") == 1
 
 
 def test_docx_writes_out_automatic_numbering_and_tables(tmp_path: Path) -> None:

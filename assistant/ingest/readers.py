@@ -198,6 +198,18 @@ _CHROME_LINE = re.compile(
 )
 
 
+def _title_outside(root: Any, content: Any, page_title: str) -> str:
+    """The page's heading when the text block leaves it out: an <h1> that the page's <title>
+    repeats (中华人民共和国市场主体登记管理条例 above a block opening with （…公布） and 第一章)."""
+    body = re.sub(r"\s", "", content.text_content() or "")
+    for heading in root.iter("h1"):
+        text = re.sub(r"\s+", " ", heading.text_content() or "").strip()
+        compact = re.sub(r"\s", "", text)
+        if len(compact) >= 6 and compact in page_title:
+            return "" if compact in body[: len(compact) + 200] else text
+    return ""
+
+
 def html_to_text(html: str) -> str:
     """The document text of a government web page, navigation and boilerplate dropped."""
     from lxml import html as lxml_html  # a reader's dependency, loaded when a page is read
@@ -206,6 +218,7 @@ def html_to_text(html: str) -> str:
         root = lxml_html.document_fromstring(html)
     except (ValueError, lxml_html.etree.ParserError) as exc:
         raise CorpusError(f"not a readable HTML page: {exc}") from exc
+    page_title = re.sub(r"\s", "", " ".join(t.text_content() for t in root.iter("title")))
     for element in list(root.iter(*_DROP_TAGS)):
         element.drop_tree()
     for element in list(root.iter()):
@@ -213,8 +226,12 @@ def html_to_text(html: str) -> str:
         boilerplate = marker.strip() and _BOILERPLATE.search(marker) and not _CONTENT_HINT.search(marker)
         if boilerplate and element.getparent() is not None:
             element.drop_tree()
+    content = _main_content(root)
     out: list[str] = [""]
-    _html_lines(_main_content(root), out)
+    _html_lines(content, out)
+    title = _title_outside(root, content, page_title)
+    if title:
+        out.insert(0, title)
     lines = [re.sub(r"[ \t\u3000]+$", "", re.sub(r"^[ \u3000]+", "", line)) for line in out]
     return normalise_text("\n".join(line for line in lines if line.strip() and not _CHROME_LINE.match(line.strip())))
 

@@ -64,7 +64,7 @@ def _number(lines: list[str]) -> str:
     for line in lines[:_HEAD_LINES]:
         if is_number_line(line):
             return re.sub(r"[\s\u3000]", "", line)
-        order = _ORDER_IN_LINE.search(line)  # 2022年4月14日 国家市场监督管理总局令第56号公布
+        order = _ORDER_IN_LINE.search(re.sub(DATE, " ", line))  # 2022年4月14日 国家市场监督管理总局令第56号公布
         if order and re.search(DATE, line):
             return order.group(1)
     return ""
