@@ -42,6 +42,7 @@ SUITES = {
     "blind2": Suite("blind2", EVAL_DIR / "realdocs-blind2", EVAL_DIR / "realdocs-blind2" / "gold.jsonl"),
     "blind3": Suite("blind3", EVAL_DIR / "realdocs-blind3", EVAL_DIR / "realdocs-blind3" / "gold.jsonl"),
     "blind4": Suite("blind4", EVAL_DIR / "realdocs-blind4", EVAL_DIR / "realdocs-blind4" / "gold.jsonl"),
+    "blind5": Suite("blind5", EVAL_DIR / "realdocs-blind5", EVAL_DIR / "realdocs-blind5" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -67,6 +68,9 @@ SUITES = {
     ),
     "structure-blind4": Suite(
         "structure-blind4", EVAL_DIR / "realdocs-blind4", EVAL_DIR / "structure" / "blind4.jsonl", "blind4"
+    ),
+    "structure-blind5": Suite(
+        "structure-blind5", EVAL_DIR / "realdocs-blind5", EVAL_DIR / "structure" / "blind5.jsonl", "blind5"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),
