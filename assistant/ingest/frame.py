@@ -22,7 +22,11 @@ DATE_LINE = re.compile(rf"^[（(]?{DATE}[）)]?(?:印发|发布)?$")
 _NOTICE_TITLE = re.compile(r"(通知|命令|令|函|批复|公告|通告)$")
 # 主送: 各区县人民政府，市政府直属各单位： — not an opening sentence that ends in 如下：
 _ADDRESSEES = re.compile(r"^(?!为|根据|按照|依据|经|现|近日|近年|为了)[^。！？；]{2,80}(?<!如下)[：:]$")
-_PUBLICATION = re.compile(r"^[（(](此件|本件)[^）)]{0,12}[）)]$|^(公开方式|公开属性|信息公开选项|公开类别)\s*[:：]\s*\S{2,8}$")
+# …and the 附注 of GB/T 9704 after the date: （此件公开发布）, （联系人：…，联系电话：…）
+_PUBLICATION = re.compile(
+    r"^[（(](此件|本件)[^）)]{0,12}[）)]$|^(公开方式|公开属性|信息公开选项|公开类别)\s*[:：]\s*\S{2,8}$"
+    r"|^[（(]联系(人|科室|处室|部门|单位|方式|电话)\s*[:：][^（）()]{2,60}[）)]$"
+)
 _TRAILER = re.compile(r"^(抄送|抄报|主送)[:：]|印发$")
 # 附件 / 附件1 / 附件1： alone on a line opens an attachment; a bare 附件： introduces the list
 # of attachment names that closes a notice.
@@ -108,7 +112,8 @@ def _has_notice_form(lines: list[str]) -> bool:
         joined += line
         if _NOTICE_TITLE.search(joined) and ("关于" in joined or joined.endswith("令")):
             return True
-    return any(_ADDRESSEES.match(line) for line in lines[1:_OPENING_LINES + 4] if not is_heading_line(line))
+    # a 主送 line may open the text when the title stands apart from it (a web page's heading)
+    return any(_ADDRESSEES.match(line) for line in lines[: _OPENING_LINES + 4] if not is_heading_line(line))
 
 
 def _first_heading(lines: list[str], start: int, stop: int) -> int:

@@ -84,6 +84,9 @@ class _Node:
     trailer: list[str] = field(default_factory=list)  # 附件：… naming attachments: kept, not text
     children: list[_Node] = field(default_factory=list)
     last_number: dict[Style, int] = field(default_factory=dict)
+    # the last decimal child placed two levels down because its own parent heading was lost
+    # (2.1.1 straight under 2): its siblings (2.1.2) follow it there
+    orphan_path: tuple[int, ...] = ()
 
     rank: float = -1.0
     kind: Kind | None = None  # set for nodes no numbering token opens (款)
@@ -197,13 +200,28 @@ class _BodyReader:
         if found.style is Style.DECIMAL:
             parent_path = parent.heading.path if parent.heading and parent.heading.style is Style.DECIMAL else None
             if parent_path is not None and found.path[:-1] != parent_path:
-                return False
+                return self._lost_parent(found, parent, parent_path) is not None
             if parent_path is None and len(found.path) > 1 and self.decimal_tops:
                 return False
             return found.number == local + 1 or self._gap_allowed(found, local)
         if found.number == self.global_last.get(found.style, 0) + 1 and local == 0:
             return True
         return found.number == local + 1 or self._gap_allowed(found, local)
+
+    @staticmethod
+    def _lost_parent(found: HeadingMatch, parent: _Node, parent_path: tuple[int, ...]) -> int | None:
+        """The number of a lost heading between parent and found (1 of 2.1 for 2.1.1 under 2).
+
+        A decimal number states its whole path, so 2.1.1 right after 2 (a 简本 that dropped
+        the 2.1 heading) is placed where its number says, when 2.1 would be parent's next
+        child and 2.1.1 its first, or when it follows the sibling placed so before it.
+        """
+        if len(found.path) != len(parent_path) + 2 or found.path[: len(parent_path)] != parent_path:
+            return None
+        level = found.path[len(parent_path)]
+        opens = found.number == 1 and level == parent.last_number.get(Style.DECIMAL, 0) + 1
+        follows = parent.orphan_path[:-1] == found.path[:-1] and found.number == parent.orphan_path[-1] + 1
+        return level if opens or follows else None
 
     def _gap_allowed(self, found: HeadingMatch, local: int) -> bool:
         """A number that skips ahead is a heading only if the skipped one never comes.
@@ -242,7 +260,13 @@ class _BodyReader:
             return False
         self.used.add(locator)
         del self.stack[depth:]
-        parent.last_number[found.style] = found.number
+        parent_path = parent.heading.path if parent.heading and parent.heading.style is Style.DECIMAL else None
+        lost = self._lost_parent(found, parent, parent_path) if found.style is Style.DECIMAL and parent_path else None
+        if lost is not None:
+            parent.last_number[found.style] = lost
+            parent.orphan_path = found.path
+        else:
+            parent.last_number[found.style] = found.number
         self.global_last[found.style] = found.number
         if found.style is Style.DECIMAL and len(found.path) == 1:
             self.opened_tops.add(found.number)
