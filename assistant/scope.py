@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.ingest.document import Heading, Kind, ParsedDocument, attachment_title
 
 MIN_SHARED_CHARS = 6
+EXACT_NAME = 99  # a whole title (100: the 文号)
 _MIN_REST_CHARS = 4  # what is left of a question once its document's name is taken out  # a shared run this long (支持重点产业, 生活垃圾分类管理) names a document
 _KIND = re.compile(r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策)$")
 _ABBREVIATED_RUN = 4
@@ -44,6 +45,7 @@ class DocumentNames:
     number: str
     titles: tuple[str, ...]
     places: tuple[str, ...] = ()  # 嘉兴 of 嘉兴市…条例: where the document applies
+    body: str = field(default="", repr=False, compare=False)  # its clauses' text
 
     @classmethod
     def of(cls, document: ParsedDocument) -> DocumentNames:
@@ -54,7 +56,8 @@ class DocumentNames:
             if isinstance(e, Heading) and e.kind in (Kind.TITLE, Kind.ATTACHMENT)
         ]
         places = {m.group(1) for pattern in _PLACES for m in pattern.finditer(document.meta.title)}
-        return cls(document.meta.doc_id, document.meta.number, tuple(t for t in titles if t), tuple(sorted(places)))
+        body = "\n".join(clause.text for clause in document.clauses)
+        return cls(document.meta.doc_id, document.meta.number, tuple(t for t in titles if t), tuple(sorted(places)), body)
 
     def mention(self, question: str) -> tuple[int, str]:
         """How clearly the question names this document (characters of its title it shares,
@@ -64,7 +67,7 @@ class DocumentNames:
         best, said = 0, ""
         for title in self.titles:
             if title in question:
-                return 99, title
+                return EXACT_NAME, title
             length, end = longest_shared_run(question, _GENERIC.sub("|", title))
             if length > best:
                 best, said = length, question[end - length : end]
@@ -99,6 +102,10 @@ def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope 
         return _place_named(question, documents)
     chosen = {doc_id: said for doc_id, (strength, said) in mentions.items() if strength == best}
     said = next(iter(chosen.values()))
+    if best < EXACT_NAME and any(said in d.body for d in documents if d.doc_id not in chosen):
+        # a run of a title that other documents use in their text is their common topic
+        # (公共租赁住房 of two housing policies), not the name of one
+        return _place_named(question, documents)
     rest = question.replace(said, "", 1).strip("《》“”\"' ")
     return Scope(frozenset(chosen), rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question)
 

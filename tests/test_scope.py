@@ -50,3 +50,14 @@ def test_a_place_is_read_wherever_the_title_names_it() -> None:
     assert "广州" in housing.places  # not 应广州: the place is the words just before 市
     scope = documents_named("广州户籍家庭公租房常态分配的目的是什么？", [housing, regulation])
     assert scope is not None and scope.doc_ids == {"housing"}
+
+
+def test_a_title_run_other_documents_speak_of_is_a_topic_not_a_name() -> None:
+    # two housing policies of one city: 公共租赁住房 is in the title of one and the text of both
+    notice = DocumentNames("notice", "", ("关于推出供应某市第一批户籍家庭公共租赁住房常态分配房源的通告",),
+                           body="本批公共租赁住房房源共554套。")
+    policy = DocumentNames("policy", "", ("某市住房和城乡建设局关于加强户籍家庭住房保障工作的通知",),
+                           body="户籍家庭公共租赁住房保障收入准入限额基准为家庭年人均收入49952元。")
+    assert documents_named("申请公共租赁住房，收入准入限额的基准是多少？", [notice, policy]) is None
+    # a run only its own document speaks of still names it
+    assert documents_named("常态分配房源有多少套？", [notice, policy]).doc_ids == {"notice"}  # type: ignore[union-attr]
