@@ -77,6 +77,13 @@ def test_amounts_in_chinese_numerals_answer_how_much(real_answerer: Answerer) ->
     assert "元" in answer.answer
 
 
+def test_an_article_opening_with_a_run_in_heading_is_quoted_once(real_answerer: Answerer) -> None:
+    # 第 1 5 条 鼓励企业挂牌上市。对在主板上市企业…: PDF-spaced digits, a run-in heading, a short article
+    answer = real_answerer.ask("柳河县对企业上市有哪些支持")
+    assert answer.citations[0].locator == "第15条"
+    assert answer.answer.count("对在主板上市企业") == 1 and "第 1 5 条" not in answer.answer
+
+
 def test_real_document_gold_floors(real_answerer: Answerer) -> None:
     rates = evaluate(real_answerer, load_gold(REAL.gold_file)).rates()
     assert rates["first_citation_expected"] >= FIRST_CITATION_FLOOR

@@ -246,6 +246,7 @@ def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
         return None
     for paragraph in clause.paragraphs:
         if paragraph.startswith(head) and len(paragraph) > len(head):
+            paragraph = strip_numbering(paragraph)  # 第 1 5 条 is the marker's to say
             return paragraph if len(paragraph) <= PARAGRAPH_CHARS else paragraph[:PARAGRAPH_CHARS] + "……"
     return None
 
