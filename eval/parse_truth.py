@@ -26,6 +26,7 @@ BLIND2 = Path(__file__).parent / "realdocs-blind2"  # inline lead units, a suppo
 BLIND3 = Path(__file__).parent / "realdocs-blind3"  # a ministry rule with items and 款: answers never read
 BLIND4 = Path(__file__).parent / "realdocs-blind4"  # gov.cn pages as stored, read by the HTML reader
 BLIND5 = Path(__file__).parent / "realdocs-blind5"  # a decimal 预案, a support policy, a notice without 文号
+BLIND6 = Path(__file__).parent / "realdocs-blind6"  # a district page (.html), a 章/条 regulation (.md), a decimal 预案
 
 
 @dataclass

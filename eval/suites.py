@@ -43,6 +43,7 @@ SUITES = {
     "blind3": Suite("blind3", EVAL_DIR / "realdocs-blind3", EVAL_DIR / "realdocs-blind3" / "gold.jsonl"),
     "blind4": Suite("blind4", EVAL_DIR / "realdocs-blind4", EVAL_DIR / "realdocs-blind4" / "gold.jsonl"),
     "blind5": Suite("blind5", EVAL_DIR / "realdocs-blind5", EVAL_DIR / "realdocs-blind5" / "gold.jsonl"),
+    "blind6": Suite("blind6", EVAL_DIR / "realdocs-blind6", EVAL_DIR / "realdocs-blind6" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -71,6 +72,9 @@ SUITES = {
     ),
     "structure-blind5": Suite(
         "structure-blind5", EVAL_DIR / "realdocs-blind5", EVAL_DIR / "structure" / "blind5.jsonl", "blind5"
+    ),
+    "structure-blind6": Suite(
+        "structure-blind6", EVAL_DIR / "realdocs-blind6", EVAL_DIR / "structure" / "blind6.jsonl", "blind6"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),
