@@ -230,6 +230,21 @@ def test_a_decimal_heading_whose_parent_heading_was_lost_sits_where_its_number_s
     assert non_blank(render(doc)) == non_blank(text)
 
 
+def test_a_contents_list_whose_last_entry_ran_into_the_first_heading() -> None:
+    # an unmarked 目录 (headings run together in pairs, an attachment listed last) whose last
+    # line also carries the text's first heading: the 目录 ends there and the outline starts
+    meta = DocumentMeta("d", "t", "", "", "", "d.txt")
+    text = (
+        "某省防汛应急预案（简本）\n1 总则 1.1 指导思想\n1.2 适用范围\n2 组织体系 2.1 省指挥部\n"
+        "2.2 市县指挥机构\n附件 旱情指标 1 总则\n1.1 指导思想 坚持人民至上。\n1.2 适用范围 适用于全省。\n"
+        "2 组织体系\n2.1 省指挥部 省政府设立省指挥部。\n2.2 市县指挥机构 市县设立指挥机构。\n"
+    )
+    doc = parse_document(SourceDocument(meta, text))
+    assert [c.locator for c in doc.clauses] == ["1/1", "1/2", "2/1", "2/2"]
+    assert "省政府设立省指挥部" in doc.clause("2/1").text
+    assert non_blank(render(doc)) == non_blank(text)
+
+
 def test_a_notice_opening_with_its_addressees_and_closing_with_a_contact_note() -> None:
     # no 文号 and no title above the 主送 line (a web page keeps its title apart); the 附注
     # （联系人：…） after the date still belongs to the notice, and the policy's title follows it

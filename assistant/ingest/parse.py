@@ -431,6 +431,7 @@ def _skip_toc(lines: list[str], start: int, end: int) -> int:
 
 
 _TOC_MIN_ENTRIES = 4
+_ATTACHMENT_ENTRY = re.compile(r"^附\s*件\s*\d{0,2}[\s\u3000]+[^\s，。；：,;:]{2,30}$")
 
 
 def _unmarked_toc(lines: list[str]) -> int:
@@ -440,6 +441,8 @@ def _unmarked_toc(lines: list[str]) -> int:
         return 0
     entries = [toc_entry(lines[0])]
     for position in range(1, len(lines) - 1):
+        if _ATTACHMENT_ENTRY.match(lines[position]):  # 附件 旱情综合指标: the 目录 lists attachments too
+            continue
         if not _bare_heading(lines[position]):
             return 0
         entry = toc_entry(lines[position])

@@ -79,5 +79,25 @@ def split_lines(lines: list[str]) -> list[str]:
     for line, bare in zip(lines, stripped, strict=True):
         pieces = split_run_on(bare, outline)
         out.extend(pieces if len(pieces) > 1 else [line])
+    return _split_restart(out) if outline else out
+
+
+def _split_restart(lines: list[str]) -> list[str]:
+    """A 目录 lists the outline from its first heading, and the text then begins by repeating
+    that heading: where the 目录's last entry ran into it (附件 旱情综合指标 1 总则), it is split
+    off again."""
+    first = next((i for i, line in enumerate(lines) if _BARE.match(line.strip()) and line.strip().startswith("1")), None)
+    if first is None:
+        return lines
+    head = lines[first].strip()
+    opening = _BARE.match(head)
+    title = _TITLE.match(head[opening.end() :] + " x") if opening else None
+    if title is None:
+        return lines
+    restart = re.compile(rf"^(.*\S){_GAP}(1{_GAP}{re.escape(title.group(1))})$")
+    out = lines[: first + 1]
+    for line in lines[first + 1 :]:
+        found = restart.match(line.strip())
+        out.extend([found.group(1), found.group(2)] if found else [line])
     return out
 
