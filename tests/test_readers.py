@@ -105,6 +105,9 @@ def test_a_page_title_outside_the_text_block_heads_the_document() -> None:
     # a page whose text block holds its title gets no second one
     inside = page.replace("<div class='article'>", "<div class='article'><p>某某登记管理条例</p>")
     assert html_to_text(inside).count("某某登记管理条例") == 1
+    # a district site: the site's name in an <h2> above, the title in an <h4>
+    district = page.replace("<h1 class='content_title'>某某登记管理条例</h1>", "<h2>某市市场监督管理局网站</h2><h4 class='xl-title'>某某登记管理条例</h4>")
+    assert html_to_text(district).startswith("某某登记管理条例\n（2021年7月27日")
 
 
 def test_docx_writes_out_automatic_numbering_and_tables(tmp_path: Path) -> None:

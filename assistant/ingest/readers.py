@@ -191,6 +191,7 @@ def _html_lines(element: Any, out: list[str]) -> None:
 
 
 _SENTENCE_END = "。；;！？!?：:"
+_SITE_NAME = re.compile(r"(网站|网|门户|平台|首页)$")
 # Page furniture written as text inside the content block of gov.cn pages
 _CHROME_LINE = re.compile(
     r"^(扫一扫在手机(上)?打开(当前页|本页)?|【?(打印本页|关闭窗口|打印|关闭)】?(\s*【?(打印本页|关闭窗口|打印|关闭)】?)*|"
@@ -199,13 +200,15 @@ _CHROME_LINE = re.compile(
 
 
 def _title_outside(root: Any, content: Any, page_title: str) -> str:
-    """The page's heading when the text block leaves it out: an <h1> that the page's <title>
-    repeats (中华人民共和国市场主体登记管理条例 above a block opening with （…公布） and 第一章)."""
+    """The page's heading when the text block leaves it out: an <h1>…<h4> that repeats the
+    document's part of the page's <title> (中华人民共和国市场主体登记管理条例 of 某局网站-中华人民
+    共和国市场主体登记管理条例, above a block opening with （…公布） and 第一章)."""
+    names = {part for part in re.split(r"[-_|｜—–]+", page_title) if len(part) >= 6 and not _SITE_NAME.search(part)}
     body = re.sub(r"\s", "", content.text_content() or "")
-    for heading in root.iter("h1"):
+    for heading in root.iter("h1", "h2", "h3", "h4"):
         text = re.sub(r"\s+", " ", heading.text_content() or "").strip()
         compact = re.sub(r"\s", "", text)
-        if len(compact) >= 6 and compact in page_title:
+        if compact in names:
             return "" if compact in body[: len(compact) + 200] else text
     return ""
 
