@@ -73,10 +73,11 @@ def test_a_table_with_a_category_column_and_paragraphs_in_its_cells() -> None:
         "<td><p>1. 办理居住证，每满1年计8分。</p><p>2. 合法产权住所（20分）。</p></td></tr>"
         "<tr><td>2</td><td>年龄</td><td>18—40周岁（30分）。</td></tr>"
         "<tr><td><p>减</p><p>分</p><p>指</p><p>标</p></td><td>1</td><td>信用情况</td><td>每宗减10分。</td></tr>"
-        "</table><div class='content_extended'>扫一扫在手机打开当前页</div></div></body></html>"
+        "</table><p>政策解读：https://www.example.gov.cn/zcjd/post_1.html</p>"
+        "<div class='content_extended'>扫一扫在手机打开当前页</div></div></body></html>"
     )
     text = html_to_text(page)
-    assert "扫一扫" not in text
+    assert "扫一扫" not in text and "政策解读" not in text
     assert "基础指标\t1\t合法稳定住所\t1. 办理居住证，每满1年计8分。 2. 合法产权住所（20分）。" in text
     meta = DocumentMeta("d", "t", "", "", "", "d.html")
     document = parse_document(SourceDocument(meta, text))

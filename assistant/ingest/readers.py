@@ -195,7 +195,7 @@ _SITE_NAME = re.compile(r"(网站|网|门户|平台|首页)$")
 # Page furniture written as text inside the content block of gov.cn pages
 _CHROME_LINE = re.compile(
     r"^(扫一扫在手机(上)?打开(当前页|本页)?|【?(打印本页|关闭窗口|打印|关闭)】?(\s*【?(打印本页|关闭窗口|打印|关闭)】?)*|"
-    r"分享到[:：]?|【?字体[:：]?\s*[大中小\s]*】?)$"
+    r"分享到[:：]?|【?字体[:：]?\s*[大中小\s]*】?|[^\s:：]{2,8}[:：]\s*https?://\S+)$"  # 政策解读：https://… links
 )
 
 
