@@ -54,7 +54,7 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT_VERSION = 1
 # Bump when parsing or chunking changes what a clause or chunk is: old indexes become stale.
-PARSER_VERSION = 13  # 3: ingest/ grammar (legal, decimal, frame, tables, inline lead units); 4: 款; 5: bare part numbers, attachment lists as trailers, 公开方式 in the signature; 6: run-together decimal headings split, unmarked 目录, a table between two parts; 7: a long heading without punctuation is a title; 8: a category column before 序号, table cells keep their paragraphs apart; 9: a web page's <h1> title outside its text block; 10: a decimal heading under a lost parent heading, a notice opening with its 主送 line, the contact 附注 after its date; 11: a 目录 whose last entry ran into the first heading, attachments listed in an unmarked 目录; 12: a page title in <h2>…<h4>, the site's name never taken for it; 13: 政策解读：https://… link lines dropped
+PARSER_VERSION = 14  # 3: ingest/ grammar (legal, decimal, frame, tables, inline lead units); 4: 款; 5: bare part numbers, attachment lists as trailers, 公开方式 in the signature; 6: run-together decimal headings split, unmarked 目录, a table between two parts; 7: a long heading without punctuation is a title; 8: a category column before 序号, table cells keep their paragraphs apart; 9: a web page's <h1> title outside its text block; 10: a decimal heading under a lost parent heading, a notice opening with its 主送 line, the contact 附注 after its date; 11: a 目录 whose last entry ran into the first heading, attachments listed in an unmarked 目录; 12: a page title in <h2>…<h4>, the site's name never taken for it; 13: 政策解读：https://… link lines dropped; 14: items a web page ran into one paragraph (1.…；2.…；3.…) split
 TERMS_FILE = "terms.txt"
 BUILD_LOCK = ".build.lock"
 

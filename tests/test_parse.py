@@ -245,6 +245,23 @@ def test_a_contents_list_whose_last_entry_ran_into_the_first_heading() -> None:
     assert non_blank(render(doc)) == non_blank(text)
 
 
+def test_items_a_web_page_ran_into_one_paragraph_are_items() -> None:
+    # 1.…；2.…；3.… on one line is a list run together; （1）…；（2）… inside an item's text is its text
+    meta = DocumentMeta("d", "t", "", "", "", "d.txt")
+    text = (
+        "一、停止发放\n补贴对象有以下情况之一的，停止发放补贴：\n"
+        "1.死亡或宣告死亡的；2.经人民法院宣告失踪的；3.户籍迁出本市的；4.本人自愿申请停止发放的。\n"
+        "对上述第2项情况有异议的，可提出复核申请。\n"
+        "二、报名\n1.小区配套园。需查册的情况：（1）幼儿与祖辈同住；（2）业主是兄弟姐妹；（3）唯一居住地。\n"
+        "2.其他幼儿园。网上报名，投资2.5亿元；3.5亿元以上的另议。\n"
+    )
+    doc = parse_document(SourceDocument(meta, text))
+    assert [c.locator for c in doc.clauses] == ["一", "一/1", "一/2", "一/3", "一/4", "二/1", "二/2"]
+    assert doc.clause("一/4").text.startswith("4.本人自愿申请停止发放的。") and "复核申请" in doc.clause("一/4").text
+    assert "（3）唯一居住地" in doc.clause("二/1").text and "3.5亿元以上" in doc.clause("二/2").text
+    assert non_blank(render(doc)) == non_blank(text)
+
+
 def test_a_notice_opening_with_its_addressees_and_closing_with_a_contact_note() -> None:
     # no 文号 and no title above the 主送 line (a web page keeps its title apart); the 附注
     # （联系人：…） after the date still belongs to the notice, and the policy's title follows it

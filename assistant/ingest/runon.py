@@ -70,6 +70,37 @@ def split_run_on(line: str, outline: bool) -> list[str]:
     return [head, after]
 
 
+# (the opening item, the next one after a semicolon or full stop with its number at {})
+_ITEM_STYLES = (
+    (re.compile(r"^(\d{1,2})[.．、](?=\D)"), r"(?<=[；;。])\s*{}[.．、](?=\D)"),
+    (re.compile(r"^[（(](\d{1,2})[)）]"), r"(?<=[；;。])\s*[（(]{}[)）]"),
+)
+_INLINE_ITEMS = 3  # 1.…；2.…；3.… at least: a list a web page ran into one paragraph
+
+
+def split_items(line: str) -> list[str]:
+    """A line that opens with item 1. and runs the next items on after semicolons
+    (1.死亡或宣告死亡的；2.经人民法院宣告失踪的；3.…) split into one line per item; items of
+    another style inside an item's text (…查册：（1）…；（2）…) stay where they are."""
+    for opening, following in _ITEM_STYLES:
+        found = opening.match(line)
+        if found is None:
+            continue
+        cuts, number, position = [], int(found.group(1)), found.end()
+        while True:
+            number += 1
+            after = re.compile(following.format(number)).search(line, position)
+            if after is None:
+                break
+            cuts.append(after.start())
+            position = after.end()
+        if len(cuts) + 1 < _INLINE_ITEMS:
+            return [line]
+        bounds = [0, *cuts, len(line)]
+        return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [line]
+
+
 def split_lines(lines: list[str]) -> list[str]:
     """Every line split where extraction ran headings together; a line left whole is kept
     as it was (with its indentation), a split one gives stripped pieces."""
@@ -77,7 +108,7 @@ def split_lines(lines: list[str]) -> list[str]:
     outline = has_decimal_outline(stripped)
     out = []
     for line, bare in zip(lines, stripped, strict=True):
-        pieces = split_run_on(bare, outline)
+        pieces = [item for piece in split_run_on(bare, outline) for item in split_items(piece)]
         out.extend(pieces if len(pieces) > 1 else [line])
     return _split_restart(out) if outline else out
 
