@@ -216,13 +216,6 @@ def test_document_without_notice_or_table() -> None:
     assert [c.locator for c in doc.clauses] == ["一/1", "一/2", "二"]
 
 
-def _parsed_whole(text: str) -> ParsedDocument:
-    """A document parsed from text, checked to give every character back."""
-    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
-    assert non_blank(render(doc)) == non_blank(text)
-    return doc
-
-
 def test_a_decimal_heading_whose_parent_heading_was_lost_sits_where_its_number_says() -> None:
     # a 简本 that dropped 2.1: 2.1.1 and 2.1.2 still state their path, and 2.2 follows them
     text = (
@@ -230,7 +223,7 @@ def test_a_decimal_heading_whose_parent_heading_was_lost_sits_where_its_number_s
         "2　组织机构 2.1.1　省指挥部\n省政府设立省指挥部。\n2.1.2　省指挥部办公室\n办公室承办日常工作。\n"
         "2.2　组织体系 县级以上人民政府设立指挥部。\n3　保障措施 3.1　资金保障\n列入预算。\n"
     )
-    doc = _parsed_whole(text)
+    doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["1/1", "1/2", "2/1/1", "2/1/2", "2/2", "3/1"]
     assert doc.clause("2/1/2").cite == "2.1.2" and "承办日常工作" in doc.clause("2/1/2").text
 
@@ -243,7 +236,7 @@ def test_a_contents_list_whose_last_entry_ran_into_the_first_heading() -> None:
         "2.2 市县指挥机构\n附件 旱情指标 1 总则\n1.1 指导思想 坚持人民至上。\n1.2 适用范围 适用于全省。\n"
         "2 组织体系\n2.1 省指挥部 省政府设立省指挥部。\n2.2 市县指挥机构 市县设立指挥机构。\n"
     )
-    doc = _parsed_whole(text)
+    doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["1/1", "1/2", "2/1", "2/2"]
     assert "省政府设立省指挥部" in doc.clause("2/1").text
 
@@ -257,7 +250,7 @@ def test_items_a_web_page_ran_into_one_paragraph_are_items() -> None:
         "二、报名\n1.小区配套园。需查册的情况：（1）幼儿与祖辈同住；（2）业主是兄弟姐妹；（3）唯一居住地。\n"
         "2.其他幼儿园。网上报名，投资2.5亿元；3.5亿元以上的另议。\n"
     )
-    doc = _parsed_whole(text)
+    doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["一", "一/1", "一/2", "一/3", "一/4", "二/1", "二/2"]
     assert doc.clause("一/4").text.startswith("4.本人自愿申请停止发放的。") and "复核申请" in doc.clause("一/4").text
     assert "（3）唯一居住地" in doc.clause("二/1").text and "3.5亿元以上" in doc.clause("二/2").text
@@ -272,7 +265,7 @@ def test_a_notice_opening_with_its_addressees_and_closing_with_a_contact_note() 
         "某区幼儿园招生工作方案\n为做好招生工作，特制定本方案。\n一、招生原则\n（一）适龄优先。优先满足适龄幼儿。\n"
         "（二）免试入园。不得考试。\n二、招生对象\n适龄幼儿。\n"
     )
-    doc = _parsed_whole(text)
+    doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["通知", "前言", "一/一", "一/二", "二"]
     assert "联系电话" in doc.clause("通知").text and "审议通过" in doc.clause("通知").text
 
