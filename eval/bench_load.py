@@ -1,8 +1,9 @@
 """Load and abuse benchmark of `policyqa serve` with locust (a benchmark, not a test).
 
-    python -m eval.bench_load [--users 50] [--seconds 120] [--abuse-seconds 75] [--json]
+    python -m eval.bench_load [--users 50] [--seconds 120] [--abuse-seconds 75] [--url URL] [--json]
 
-Starts `policyqa serve` (the real command, default settings) on a free loopback port, then:
+Starts `policyqa serve` (the real command, default settings) on a free loopback port (or uses
+the server at --url; memory and open files are then measured when it runs on this machine), then:
 1. load: N locust users (eval/load/locustfile.py: ask, search, fit and chat, each user its
    own X-Forwarded-For as behind a reverse proxy) for the given time; p50/p95/p99, requests/s,
    errors, the server's memory and open files at start and end;
@@ -287,10 +288,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--abuse-seconds", type=int, default=75)
+    parser.add_argument("--url", default=None, help="a running server to measure instead of starting one")
+    parser.add_argument("--pid", type=int, default=None, help="with --url: the server's process id, for its memory")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args()
-    with server(None) as (base, pid):
-        assert pid is not None
+    with server(args.url) as (base, started_pid):
+        pid = started_pid or args.pid
+        assert pid is not None, "with --url, give --pid"
         start = server_usage(pid)
         load = run_locust(base, args.users, args.seconds)
         after_load = server_usage(pid)
