@@ -27,6 +27,8 @@ BLIND3 = Path(__file__).parent / "realdocs-blind3"  # a ministry rule with items
 BLIND4 = Path(__file__).parent / "realdocs-blind4"  # gov.cn pages as stored, read by the HTML reader
 BLIND5 = Path(__file__).parent / "realdocs-blind5"  # a decimal 预案, a support policy, a notice without 文号
 BLIND6 = Path(__file__).parent / "realdocs-blind6"  # a district page (.html), a 章/条 regulation (.md), a decimal 预案
+BLIND7 = Path(__file__).parent / "realdocs-blind7"  # 行动方案 with （责任单位：…）, 若干措施 with 万元, a notice carrying a 方案 (.md)
+BLIND8 = Path(__file__).parent / "realdocs-blind8"  # a bureau 管理办法 by 章/条, a 公告 with a. b. points (.html), a 通告 (.html)
 
 
 @dataclass

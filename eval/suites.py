@@ -44,6 +44,8 @@ SUITES = {
     "blind4": Suite("blind4", EVAL_DIR / "realdocs-blind4", EVAL_DIR / "realdocs-blind4" / "gold.jsonl"),
     "blind5": Suite("blind5", EVAL_DIR / "realdocs-blind5", EVAL_DIR / "realdocs-blind5" / "gold.jsonl"),
     "blind6": Suite("blind6", EVAL_DIR / "realdocs-blind6", EVAL_DIR / "realdocs-blind6" / "gold.jsonl"),
+    "blind7": Suite("blind7", EVAL_DIR / "realdocs-blind7", EVAL_DIR / "realdocs-blind7" / "gold.jsonl"),
+    "blind8": Suite("blind8", EVAL_DIR / "realdocs-blind8", EVAL_DIR / "realdocs-blind8" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -75,6 +77,12 @@ SUITES = {
     ),
     "structure-blind6": Suite(
         "structure-blind6", EVAL_DIR / "realdocs-blind6", EVAL_DIR / "structure" / "blind6.jsonl", "blind6"
+    ),
+    "structure-blind7": Suite(
+        "structure-blind7", EVAL_DIR / "realdocs-blind7", EVAL_DIR / "structure" / "blind7.jsonl", "blind7"
+    ),
+    "structure-blind8": Suite(
+        "structure-blind8", EVAL_DIR / "realdocs-blind8", EVAL_DIR / "structure" / "blind8.jsonl", "blind8"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

@@ -462,3 +462,15 @@ def test_a_table_between_two_parts_ends_where_the_parts_go_on() -> None:
     assert [c.locator for c in doc.clauses] == ["一", "二", "附表/1", "附表/2", "三", "四/一", "四/二"]
     assert doc.clause("附表/2").text.endswith("由学校办理")
     assert [e.locator for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.SIGNATURE] == ["落款"]
+
+
+def test_letters_below_circled_numbers_open_points_only_from_a_and_in_turn() -> None:
+    text = (
+        "某区公告\n一、申请材料\n1.企业需提供：\n①申请表；\n②营业执照复印件；\n③按选填条件提交以下资料：\n"
+        "a.满足条件1的企业无需提交证明材料；\nb.满足条件2的企业请提交：高新技术企业证书；\n④完税证明。\n"
+        "二、物资保障\n(1)物资储备。 a.各单位储备物资。\nb.省级物资用于重点地区。\n"
+    )
+    doc = _parsed(text)
+    assert [c.locator for c in doc.clauses] == ["一/1", "一/1/1", "一/1/2", "一/1/3", "一/1/3/1", "一/1/3/2", "一/1/4", "二/1"]
+    assert doc.clause("一/1/3/2").marker == "［一1③b］"
+    assert doc.clause("二/1").text.endswith("b.省级物资用于重点地区。")  # b. without an a. above it is text

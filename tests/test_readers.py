@@ -109,6 +109,10 @@ def test_a_page_title_outside_the_text_block_heads_the_document() -> None:
     # a district site: the site's name in an <h2> above, the title in an <h4>
     district = page.replace("<h1 class='content_title'>某某登记管理条例</h1>", "<h2>某市市场监督管理局网站</h2><h4 class='xl-title'>某某登记管理条例</h4>")
     assert html_to_text(district).startswith("某某登记管理条例\n（2021年7月27日")
+    # a block that holds the page's info line and font-size buttons with the text: they are dropped
+    info = "<div class='article-attr'><span>发表时间：<b>2025-08-11 18:04:59</b></span>\n<span>信息来源：<b>区住建局</b></span>\n<span>浏览量：<b>\n-\n</b></span></div><div class='setFont'><span>A<sup>+</sup>大</span>\n<span>A<sup>+</sup>小</span></div>"
+    furnished = page.replace("<div class='article'>", f"<div class='article'>{info}")
+    assert html_to_text(furnished) == text
 
 
 def test_docx_writes_out_automatic_numbering_and_tables(tmp_path: Path) -> None:

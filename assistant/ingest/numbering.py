@@ -5,7 +5,8 @@ Three families share one grammar, ranked from the outermost level inwards:
 - legal style: 第X编 > 第X部分 > 第X章 > 第X节 > 第X条 (Chinese or Arabic numerals,
   digits spaced by PDF extraction such as 第 2 6 条);
 - 公文 style (GB/T 9704): 一、 > （一） > 1. > （1） > ①, with the half-width (一),
-  1、 1． variants and stray spaces (二 、);
+  1、 1． variants and stray spaces (二 、); below ①, letters a. b. c. (or A、 a） …) where a
+  text goes deeper still;
 - decimal outlines 1 / 1.1 / 1.1.1, between （一） and 1.
 
 Only whole-line prefixes are candidates; whether a candidate really opens a heading is
@@ -44,6 +45,7 @@ class Style(StrEnum):
     ITEM = "1."
     SUBITEM = "（1）"
     POINT = "①"
+    LETTER = "a."
 
 
 RANK = {style: rank for rank, style in enumerate(Style)}
@@ -136,6 +138,8 @@ class HeadingMatch:
             return f"（{self.number}）"
         if self.style is Style.POINT:
             return CIRCLED[self.number - 1]
+        if self.style is Style.LETTER:
+            return self.printed.rstrip(".．、)）")
         if self.style is Style.DECIMAL:
             return ".".join(str(n) for n in self.path)
         if self.style is Style.ITEM:
@@ -157,6 +161,7 @@ _PATTERNS: list[tuple[Style, re.Pattern[str]]] = [
     (Style.ITEM, re.compile(rf"^((\d{{1,3}})\s*(?:{_DOT}|、)(?!{_QUANTITY}))\s*(.*)$", re.S)),
     (Style.SUBITEM, re.compile(r"^([（(]\s*(\d{1,3})\s*[）)][、.．]?|(\d{1,3})[）)])\s*(.*)$", re.S)),
     (Style.POINT, re.compile(rf"^(([{CIRCLED}]))[、.．]?\s*(.*)$", re.S)),
+    (Style.LETTER, re.compile(r"^(([a-zA-Z])[.．、)）])\s*(.*)$", re.S)),
 ]
 _BARE_NUMBER = re.compile(r"^((\d{1,2}))[\s\u3000]+(\S.{0,30})$", re.S)
 # A part number alone on its line (a Markdown "## 三", a PDF's numeral above its title):
@@ -209,6 +214,8 @@ def _match_heading(line: str) -> HeadingMatch | None:
             number = cn_to_int(raw.replace(" ", ""))
         elif style is Style.POINT:
             number = CIRCLED.index(raw) + 1
+        elif style is Style.LETTER:
+            number = ord(raw.lower()) - ord("a") + 1
         else:
             number = int(raw)
         if number:

@@ -61,8 +61,9 @@ _KIND_OF_STYLE = {
     Style.ITEM: Kind.ITEM,
     Style.SUBITEM: Kind.SUBITEM,
     Style.POINT: Kind.POINT,
+    Style.LETTER: Kind.POINT,
 }
-_INLINE_STYLES = (Style.ARTICLE, Style.ITEM, Style.SUBITEM, Style.POINT)
+_INLINE_STYLES = (Style.ARTICLE, Style.ITEM, Style.SUBITEM, Style.POINT, Style.LETTER)
 _TITLE_ONLY_STYLES = (Style.BOOK, Style.DIVISION, Style.CHAPTER, Style.SUBCHAPTER)
 _HEADING_TITLE_CHARS = 40
 _SHORT_TITLE_CHARS = 16
@@ -197,6 +198,8 @@ class _BodyReader:
         local = parent.last_number.get(found.style, 0)
         if found.ambiguous:
             return found.number == local + 1 or (local == 0 and found.number == self.global_last.get(found.style, 0) + 1)
+        if found.style is Style.LETTER:  # letters restart under each item and skip none: b. alone is text
+            return found.number == local + 1
         if found.style is Style.DECIMAL:
             parent_path = parent.heading.path if parent.heading and parent.heading.style is Style.DECIMAL else None
             if parent_path is not None and found.path[:-1] != parent_path:

@@ -195,7 +195,11 @@ _SITE_NAME = re.compile(r"(网站|网|门户|平台|首页)$")
 # Page furniture written as text inside the content block of gov.cn pages
 _CHROME_LINE = re.compile(
     r"^(扫一扫在手机(上)?打开(当前页|本页)?|【?(打印本页|关闭窗口|打印|关闭)】?(\s*【?(打印本页|关闭窗口|打印|关闭)】?)*|"
-    r"分享到[:：]?|【?字体[:：]?\s*[大中小\s]*】?|[^\s:：]{2,8}[:：]\s*https?://\S+)$"  # 政策解读：https://… links
+    r"分享到[:：]?|【?字[体号][:：]?\s*[大中小\s]*】?|A\+?[大中小]|[-—_\s]+|"  # font-size buttons, an empty counter
+    r"[^\s:：]{2,8}[:：]\s*https?://\S+|"  # 政策解读：https://… links
+    # the page's info line: when it went up, from where, how often read (not a 成文日期 or a 文号)
+    r"(发表|发布|更新)(时间|日期)[:：]\s*[\d\-/:.年月日\s]*|(信息)?来源[:：]\s*[^\s。；，]{0,20}|"
+    r"(浏览|访问|阅读|点击)(量|次数|数)[:：]\s*[\d\-]*)$"
 )
 
 
@@ -235,7 +239,8 @@ def html_to_text(html: str) -> str:
     title = _title_outside(root, content, page_title)
     if title:
         out.insert(0, title)
-    lines = [re.sub(r"[ \t\u3000]+$", "", re.sub(r"^[ \u3000]+", "", line)) for line in out]
+    pieces = [piece for block in out for piece in block.split("\n")]  # a block keeps its source's line breaks
+    lines = [re.sub(r"[ \t\u3000]+$", "", re.sub(r"^[ \u3000]+", "", line)) for line in pieces]
     return normalise_text("\n".join(line for line in lines if line.strip() and not _CHROME_LINE.match(line.strip())))
 
 
