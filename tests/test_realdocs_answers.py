@@ -304,3 +304,12 @@ def test_a_place_another_document_applies_to_does_not_take_the_question_there(
     assert hospital.citations[0].doc_id == "huzhou-plan" and "设立分院" in hospital.answer
     dogs = answerer.ask("在上海，狗出生多久就要打狂犬病疫苗？")  # …and still scopes a question of the rule
     assert dogs.citations[0].doc_id == "shanghai-dogs" and "三个月" in dogs.answer
+
+
+def test_what_a_text_applies_to_is_read_from_the_clause_saying_so(real_answerer: Answerer) -> None:
+    # 适用范围 is answered where the text states it (…，适用本条例。), not from the adoption dates above
+    reply = real_answerer.ask("嘉兴垃圾分类条例的适用范围是什么？")
+    assert [c.locator for c in reply.citations][:1] == ["第二条"]
+    assert reply.answer.startswith("本市行政区域内生活垃圾的源头减量") and "适用本条例" in reply.answer
+    reply = real_answerer.ask("明码标价规定适用于哪些行为的监督管理？")
+    assert [c.locator for c in reply.citations][:1] == ["第二条"] and "本规定适用于" in reply.answer

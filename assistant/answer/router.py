@@ -19,7 +19,7 @@ from assistant.answer.leads import answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
 from assistant.answer.metadata import answer_metadata, answer_metadata_each, answer_purpose, names_a_subject
 from assistant.answer.structure import answer_structure, quotes_a_name
-from assistant.answer.targets import answer_concept, answer_targets
+from assistant.answer.targets import answer_concept, answer_scope, answer_targets
 from assistant.answer.types import Answer, Citation, Mode, make
 from assistant.extract import Excerpt
 from assistant.followup import Turn, standalone_question
@@ -171,6 +171,7 @@ class Answerer:
             answer_structure(knowledge, question, doc_ids, ranked, full)
             or answer_targets(knowledge, question, doc_ids, ranked)
             or answer_concept(knowledge, question, doc_ids, ranked)
+            or answer_scope(knowledge, question, doc_ids, ranked)
         )
         if found:
             return found

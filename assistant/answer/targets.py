@@ -1,4 +1,4 @@
-"""Targets: what a plan aims to reach, read where plans state it.
+"""Targets: what a plan aims to reach, read where plans state it; and what a text applies to.
 
 Chinese plans state their targets in paragraphs that open with the year to reach them by
 (到2026年，…基本建成… / 力争到2030年，…), often followed by run-in headed paragraphs that
@@ -17,7 +17,7 @@ from jieba import posseg
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.structure import subject_of
 from assistant.answer.types import Answer, cite, make, with_marker
-from assistant.extract import RUN_IN_HEADING, asks_quantity
+from assistant.extract import RUN_IN_HEADING, asks_quantity, strip_numbering
 from assistant.ingest.document import Clause
 from assistant.intent import Kind
 
@@ -110,4 +110,33 @@ def answer_targets(
                 dated = [line for line in lines if _DATED.match(line)]
                 text = "\n".join(with_marker(line, clause.marker) for line in lines)
                 return make(question, text, Kind.STRUCTURE, [cite(clause, 1.0, dated)])
+    return None
+
+
+# What a text applies to: asked as 适用范围 / 适用对象 / 适用于哪些…, stated by legal texts and
+# policies in the words 本条例适用于… / 本办法所称…适用于… / …适用本办法.
+_ASKS_SCOPE = re.compile(
+    r"适用范围|适用对象|适用于(哪些|什么|哪|谁)|适用哪些|(哪些|什么)(人|单位|企业|地方|地区|区域|情形|对象|项目|人员|机构|活动)[^，。？]{0,6}适用"
+)
+_STATES_SCOPE = re.compile(
+    r"本(条例|规定|办法|细则|意见|方案|预案|措施|政策|规则|决定|通知|标准)[^。；]{0,30}适用于"
+    r"|适用本(条例|规定|办法|细则|实施细则|意见|实施意见|方案|实施方案|预案|措施|政策|规则|决定|通知|标准)"
+)
+
+
+def answer_scope(
+    knowledge: Knowledge, question: str, doc_ids: Collection[str] | None, ranked: Sequence[str] = ()
+) -> Answer | None:
+    """What the text applies to: the first clause saying so (本条例适用于… , …适用本办法), whole
+    when short, since its other 款 (…不适用本条例) bound the scope."""
+    if not _ASKS_SCOPE.search(question):
+        return None
+    for document in knowledge.in_scope(doc_ids, ranked)[:1]:  # the document asked about, or retrieval's first
+        for clause in document.clauses:
+            if clause.kind in ("notice", "preamble"):
+                continue
+            stating = [s for s in _SENTENCE.findall(clause.text.replace("\n", "")) if _STATES_SCOPE.search(s)]
+            if stating:
+                text = strip_numbering(clause.text.strip()) if len(clause.text) <= TARGET_CHARS else "".join(stating)
+                return make(question, with_marker(text, clause.marker), Kind.STRUCTURE, [cite(clause, 1.0, stating)])
     return None
