@@ -158,6 +158,10 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         # a share of the rent is a percentage, not an amount in 元
         ("租金缴交比例是项目租金标准的多少？", "租金缴交比例为公共租赁住房项目租金标准的10％－70％", True),
         ("租金缴交比例是项目租金标准的多少？", "补贴标准为建筑面积每平方米37元", False),
+        # how often, or how soon, said without a number
+        ("多久要认证一次？", "待遇领取人员每年至少进行一次资格认证", True),
+        ("补贴多长时间发放一次？", "补贴按月申请，次月发放", True),
+        ("补贴多长时间发放一次？", "补贴由区民政部门审核后发放", False),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
