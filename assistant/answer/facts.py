@@ -25,11 +25,14 @@ from assistant.extract import (
     overlap,
     strip_numbering,
 )
+from assistant.ingest.chunk import sentences
 from assistant.ingest.document import Clause
 from assistant.intent import Kind
 from assistant.retrieve import Hit, Retrieval
 
 RELATED_LIMIT = 3
+_ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因是什么|何故|什么理由")
+_CONCLUDES = re.compile(r"^(故|因此|所以|因而|为此|据此|由此)")
 _ASKS_LIST = re.compile(r"哪些|哪几|哪种|什么情形|什么情况|包括什么|下列|如下|列举")
 _INTRODUCES = ("：", ":")
 # How many kinds, items, cases a list holds (多少种情形, 几项, 几档); 多少个 asks as often for a figure.
@@ -191,7 +194,13 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
     for excerpt in found:
         key = (excerpt.doc_id, excerpt.locator)
         clause = knowledge.clauses[key]
-        quote = _run_in_paragraph(clause, excerpt.sentence) or _introduced(clause, excerpt.quote) or _short(clause) or excerpt.quote
+        quote = (
+            _run_in_paragraph(clause, excerpt.sentence)
+            or _introduced(clause, excerpt.quote)
+            or _short(clause)
+            or _with_reason(question, clause, excerpt.sentence)
+            or excerpt.quote
+        )
         highlights.setdefault(key, []).append(excerpt.sentence)
         if quote.rstrip("。；;，, ") not in quotes.get(key, []):  # two sentences of one short clause
             quotes.setdefault(key, []).append(quote.rstrip("。；;，, "))
@@ -249,6 +258,18 @@ def _run_in_paragraph(clause: Clause, sentence: str) -> str | None:
             paragraph = strip_numbering(paragraph)  # 第 1 5 条 is the marker's to say
             return paragraph if len(paragraph) <= PARAGRAPH_CHARS else paragraph[:PARAGRAPH_CHARS] + "……"
     return None
+
+
+def _with_reason(question: str, clause: Clause, sentence: str) -> str | None:
+    """For a why-question, a sentence drawing a conclusion (故暂时不宜再做更多的民房搬迁。) with the
+    sentence before it, which gives the reason."""
+    if not _ASKS_WHY.search(question) or not _CONCLUDES.match(sentence.strip()):
+        return None
+    found = sentences(clause.text)
+    at = next((i for i, s in enumerate(found) if s.strip() == sentence.strip()), None)
+    if not at:
+        return None
+    return strip_numbering(found[at - 1].strip()) + sentence.strip()
 
 
 def _introduced(clause: Clause, quote: str) -> str | None:
