@@ -65,7 +65,7 @@ def test_inline_lead_units_answer_who_leads_and_what_a_unit_leads(real_answerer:
     assert who.kind == "lead_unit" and "市发展改革委" in who.answer
     assert who.citations[0].locator == "二/一/2"
     # the units that help it, as the item names them (（牵头单位：…，配合单位：…）)
-    assert "配合单位是市委组织部、市人力资源和社会保障局，各区、县级市" in who.answer
+    assert "（牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）" in who.answer
     listing = real_answerer.ask("市人力资源和社会保障局牵头哪些项目？")
     assert listing.kind == "listing" and len(listing.citations) >= 5
     assert all(c.lead_unit and "市人力资源和社会保障局" in c.lead_unit for c in listing.citations)

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.types import Answer, cite, make
 from assistant.extract import overlap
+from assistant.ingest.leads import HELPER_NAMES, LEAD_NAMES
 from assistant.intent import Intent, Kind
 from assistant.lexicon import unit_parts
 
@@ -19,6 +20,7 @@ MIN_COVERAGE = 0.6
 # the units that help the lead one (配合单位 inline or a 配合单位/协同单位 column): part of who does it
 _HELPER = re.compile(r"配合|协同|参与|协办")
 _HELPER_NAME = "配合单位"
+INLINE_NAMES = (*LEAD_NAMES, *HELPER_NAMES)
 
 
 def answer_lead_unit(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
@@ -37,9 +39,13 @@ def answer_lead_unit(knowledge: Knowledge, question: str, doc_ids: Collection[st
     coverage, _, row = max(rows, key=lambda item: (item[1], item[0]))
     if coverage < MIN_COVERAGE or not row.lead_unit:
         return None
-    helpers = [value for name, value in row.fields if _HELPER.search(name) and value]
-    helping = f"，{_HELPER_NAME}是{'；'.join(helpers)}" if helpers else ""
-    text = f"{row.title}的牵头单位是{row.lead_unit}{helping}{row.marker}。"
+    notes = [f"{name}：{value}" for name, value in row.fields if value and name in INLINE_NAMES]
+    if row.kind != "row" and notes:  # an item's own note, in the document's words: （责任单位：…）
+        text = f"{row.title}（{'，'.join(notes)}）{row.marker}。"
+    else:
+        helpers = [value for name, value in row.fields if _HELPER.search(name) and value]
+        helping = f"，{_HELPER_NAME}是{'；'.join(helpers)}" if helpers else ""
+        text = f"{row.title}的牵头单位是{row.lead_unit}{helping}{row.marker}。"
     return make(question, text, Kind.LEAD_UNIT, [cite(row, coverage)])
 
 
