@@ -15,7 +15,7 @@ from assistant.ingest.document import Heading, Kind, ParsedDocument, attachment_
 MIN_SHARED_CHARS = 6
 EXACT_NAME = 99  # a whole title (100: the 文号)
 _MIN_REST_CHARS = 4  # what is left of a question once its document's name is taken out  # a shared run this long (支持重点产业, 生活垃圾分类管理) names a document
-_KIND = re.compile(r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策)$")
+_KIND = re.compile(r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策|预案|复函|批复|指南|纲要)$")
 _ABBREVIATED_RUN = 4
 _NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d+号")
 # The two and the three characters before 省/市/县/区 (广州 of 关于推出供应广州市…, 石家庄 of 石家庄市):
@@ -75,9 +75,11 @@ class DocumentNames:
                 if whole_end - whole <= end - length and whole_end >= end:
                     said = question[whole_end - whole : whole_end]
             kind = _KIND.search(title)
-            if kind and length >= _ABBREVIATED_RUN and question[end:].startswith(kind.group(0)):
-                # 价格规定 for 价格管理和收费规定: a run of the title followed by its kind
-                best, said = max(best, MIN_SHARED_CHARS), question[end - length : end + len(kind.group(0))]
+            named = kind and re.match(rf"的?{kind.group(0)}", question[end:])
+            if named and length >= _ABBREVIATED_RUN:
+                # 价格规定 for 价格管理和收费规定, 科技节水的复函 for 关于科技节水建议的复函: a run of
+                # the title followed by its kind
+                best, said = max(best, MIN_SHARED_CHARS), question[end - length : end + named.end()]
         return best, said
 
 

@@ -61,3 +61,11 @@ def test_a_title_run_other_documents_speak_of_is_a_topic_not_a_name() -> None:
     assert documents_named("申请公共租赁住房，收入准入限额的基准是多少？", [notice, policy]) is None
     # a run only its own document speaks of still names it
     assert documents_named("常态分配房源有多少套？", [notice, policy]).doc_ids == {"notice"}  # type: ignore[union-attr]
+
+
+def test_a_run_of_a_title_followed_by_its_kind_names_it_also_with_a_de_between() -> None:
+    reply = DocumentNames("reply", "国办函〔2005〕21号", ("国务院办公厅关于科技节水建议的复函",), body="节水工作十分重要。")
+    other = DocumentNames("other", "国办函〔2004〕80号", ("国务院办公厅关于某县地质灾害险情有关问题的复函",), body="险情。")
+    scope = documents_named("这份关于科技节水的复函是写给谁的？", [reply, other])
+    assert scope is not None and scope.doc_ids == {"reply"}
+    assert documents_named("关于节水的事是写给谁的？", [reply, other]) is None  # a run of 2 is no name
