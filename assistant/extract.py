@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from assistant.cues import Cue, asked_cues, states_cue
 from assistant.ingest.chunk import sentences
 
 _QUANTITY = re.compile(r"多少|几|多大|多长|多久|多高|多远|何时|哪年|哪一年|什么时候|规模|面积|金额|数量")
@@ -47,6 +48,8 @@ RUN_IN_HEADING = re.compile(r"^([^，。；：,]{2,20})[。：:]")
 # that shares as many words without it (set on the development real documents).
 FIGURE_BONUS = 1.3
 FIGURE_RIVAL = 0.6  # …and so does one scoring at least this share of the best that does not
+# …and one naming the kind of answer asked (an authority, a place, a consequence: assistant/cues.py).
+CUE_BONUS = 1.3
 # 1.全力嵌入上海高端产业链。 is a title; a long first sentence, or one with a comma
 # (转制为企业后，五年内免征企业所得税。), is content.
 _TITLE_SENTENCE_CHARS = 30
@@ -203,6 +206,12 @@ class Excerpt:
     score: float
 
 
+def _states_asked(question: str, quantity: bool, cues: tuple[Cue, ...], sentence: str) -> bool:
+    if quantity:
+        return answers_figure(question, strip_numbering(sentence))
+    return states_cue(cues, sentence)
+
+
 def best_excerpts(
     question: str,
     tokens: Sequence[str],
@@ -221,6 +230,7 @@ def best_excerpts(
             (their position by default).
     """
     quantity = asks_quantity(question)
+    cues = asked_cues(question)
     scored: list[Excerpt] = []
     for position, (doc_id, locator, text, best_chunk, heading) in enumerate(candidates):
         rank = ranks[position] if position < len(ranks) else position
@@ -235,12 +245,14 @@ def best_excerpts(
             own = overlap(sentence, tokens, weights) * (1.2 if sentence in best_chunk else 1.0)
             if quantity and answers_figure(question, strip_numbering(sentence)):
                 own *= FIGURE_BONUS
+            if cues and states_cue(cues, sentence):
+                own *= CUE_BONUS
             scored.append(Excerpt(locator, doc_id, sentence, "", (own + 0.5 * context) / (1 + rank)))
     if not scored:
         return []
     scored.sort(key=lambda e: -e.score)
-    if quantity:  # a close second that states the figure asked for outranks one that does not
-        stating = [e for e in scored if answers_figure(question, strip_numbering(e.sentence))]
+    if quantity or cues:  # a close second that states the figure or kind asked for outranks one that does not
+        stating = [e for e in scored if _states_asked(question, quantity, cues, e.sentence)]
         if stating and stating[0] is not scored[0] and stating[0].score >= FIGURE_RIVAL * scored[0].score:
             scored.remove(stating[0])
             scored.insert(0, stating[0])

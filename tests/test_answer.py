@@ -194,3 +194,20 @@ def test_clauses_retrieval_cannot_tell_apart_are_judged_by_their_sentences() -> 
     tied = best_excerpts(question, tokens, weights, candidates, ranks=[0, 0])
     assert apart[0].locator == "第十三条"  # the first-ranked clause's better-matching sentence wins
     assert tied[0].locator == "第十五条"  # of two equals, the sentence stating how long
+
+
+@pytest.mark.parametrize(
+    ("question", "answering", "other"),
+    [
+        ("新建项目一年以上没开工会怎么样？", "新建项目一年以上未开工的，应当缴纳闲置费。", "新建项目一年以上未开工的，由建设单位管理。"),
+        ("开办场所应当向哪个部门申请？", "开办场所应当向县级文化行政部门申请。", "开办场所应当提出书面申请。"),
+        ("驾驶人可以去哪里参加学习？", "驾驶人可以在驾驶证核发地参加学习。", "驾驶人可以参加学习。"),
+        ("办理登记需要提供什么材料？", "办理登记应当提交居住证明。", "办理登记应当及时。"),
+    ],
+)
+def test_of_two_equal_sentences_the_one_of_the_asked_kind_is_quoted(question: str, answering: str, other: str) -> None:
+    tokens = [t for t in ("新建", "项目", "开工", "开办", "场所", "申请", "驾驶人", "参加", "学习", "办理", "登记") if t in question]
+    weights = TermWeights.from_token_lists([tokens, ["其他"]])
+    for first, second in ((other, answering), (answering, other)):
+        candidates = [("d", "第一条", first, "", ""), ("d", "第二条", second, "", "")]
+        assert best_excerpts(question, tokens, weights, candidates, ranks=[0, 0])[0].sentence == answering
