@@ -29,6 +29,7 @@ BLIND5 = Path(__file__).parent / "realdocs-blind5"  # a decimal 预案, a suppor
 BLIND6 = Path(__file__).parent / "realdocs-blind6"  # a district page (.html), a 章/条 regulation (.md), a decimal 预案
 BLIND7 = Path(__file__).parent / "realdocs-blind7"  # 行动方案 with （责任单位：…）, 若干措施 with 万元, a notice carrying a 方案 (.md)
 BLIND8 = Path(__file__).parent / "realdocs-blind8"  # a bureau 管理办法 by 章/条, a 公告 with a. b. points (.html), a 通告 (.html)
+BLIND9 = Path(__file__).parent / "realdocs-blind9"  # （责任单位：…） paragraphs, a notice with a 序号 task table (.md), a ministry 规则
 
 
 @dataclass
@@ -75,7 +76,8 @@ def check(document: ParsedDocument, truth: dict, source_text: str) -> TruthRepor
         own = clause.breadcrumb[-1] if clause.breadcrumb else clause.label
         if "label" in sample and not any(_label_matches(sample["label"], x) for x in (clause.label, own)):
             report.sample_errors.append(f"{sample['locator']}: label {clause.label!r} != {sample['label']!r}")
-        if "contains" in sample and non_blank(sample["contains"]) not in non_blank(clause.text):
+        whole = "\n".join((clause.heading, clause.text, clause.trailer))  # a table row's cells around its content
+        if "contains" in sample and non_blank(sample["contains"]) not in non_blank(whole):
             report.sample_errors.append(f"{sample['locator']}: text lacks {sample['contains']!r}")
         if sample.get("lead_unit") and non_blank(sample["lead_unit"]) not in non_blank(clause.lead_unit or ""):
             report.sample_errors.append(f"{sample['locator']}: lead {clause.lead_unit!r} != {sample['lead_unit']!r}")

@@ -474,3 +474,24 @@ def test_letters_below_circled_numbers_open_points_only_from_a_and_in_turn() -> 
     assert [c.locator for c in doc.clauses] == ["一/1", "一/1/1", "一/1/2", "一/1/3", "一/1/3/1", "一/1/3/2", "一/1/4", "二/1"]
     assert doc.clause("一/1/3/2").marker == "［一1③b］"
     assert doc.clause("二/1").text.endswith("b.省级物资用于重点地区。")  # b. without an a. above it is text
+
+
+def test_a_cell_per_line_table_led_by_a_type_column_gives_each_row_its_type() -> None:
+    # a web table copied as text: a cell per line, 任务类型 merged over the rows it spans (its
+    # cell stands once, above the first), 推进单位 merged likewise, category rows 行动一：…
+    text = (
+        "关于印发某区更新行动方案的通知\n各街道：\n现将方案印发给你们。\n某区人民政府\n2024年1月5日\n"
+        "某区更新行动方案\n一、重点任务\n开展两大行动。\n附件\n某区更新行动任务清单（2024-2026年）\n"
+        "任务类型\n序号\n工作任务\n推进单位\n"
+        "行动一：片区焕新行动\n1\n推进北片区规划研究\n区规划局、区建设委\n2\n推进南片区规划研究\n区规划局、某某集团\n"
+        "行动二：住房改善行动\n旧房改造\n3\n完成旧房改造\n区房管局、各相关街镇\n加装电梯\n4\n完成加装电梯100台\n"
+        "5\n推进无障碍改造\n“美好家园”建设\n6\n创建10个示范小区\n区房管局\n"
+    )
+    doc = _parsed(text)
+    rows = [c for c in doc.clauses if c.locator.startswith("清单/")]
+    assert [c.locator for c in rows] == ["清单/一/1", "清单/一/2", "清单/二/3", "清单/二/4", "清单/二/5", "清单/二/6"]
+    assert [dict(c.fields).get("任务类型") for c in rows] == [None, None, "旧房改造", "加装电梯", "加装电梯", "“美好家园”建设"]
+    assert [c.lead_unit for c in rows] == ["区规划局、区建设委", "区规划局、某某集团", "区房管局、各相关街镇", None, None, "区房管局"]
+    assert doc.clause("清单/二/5").text == "推进无障碍改造"
+    categories = [e for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.CATEGORY]
+    assert [(e.locator, e.label) for e in categories] == [("清单/一", "行动一：片区焕新行动"), ("清单/二", "行动二：住房改善行动")]

