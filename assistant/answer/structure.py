@@ -52,6 +52,7 @@ _UNIT_KINDS = {
     "条": ("article",),
     "附件": ("attachment",),
 }
+_CONTAINER_UNITS = ("编", "章", "节")  # units that hold articles; 第二条 may also say the second item
 _UNIT_OF_KIND = {kind: unit for unit, kinds in _UNIT_KINDS.items() for kind in kinds}
 DISPLAY_CHARS = 60
 _GROUP_UNITS = ("类", "大类", "级", "档", "种", "部分", "方面", "章", "编", "节", "附件")
@@ -109,6 +110,8 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
         of_kind = [n for n in parent.walk() if n.kind in kinds]
         if of_kind:  # a regulation numbers its articles through the whole text
             return next((n for n in of_kind if _number_of(n) == number), None)
+        if parent.element is not None and unit in _CONTAINER_UNITS:  # 第三章 is not the third article of a chapter
+            return None
     children = list(parent.children)
     if kinds:  # 第X部分: the top-level parts
         children = [c for c in children if c.kind in kinds] or children
@@ -256,6 +259,9 @@ def display(element: Clause | Heading) -> str:
     if element.kind == "row":
         return element.title
     text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
+    if _chars(text) == _chars(element.label) and not _chars(element.title):  # 第十条 alone on its line
+        rest = [p for p in element.paragraphs if _chars(p) != _chars(text)]
+        text = f"{text} {rest[0]}" if rest else text
     first = re.split(r"(?<=[。；;：:])", text, maxsplit=1)[0].rstrip("。；;：:")
     first = re.sub(r"[ \u3000]+", " ", first)  # 3　灾害预警响应 is listed as 3 灾害预警响应
     return first if len(first) <= DISPLAY_CHARS else first[:DISPLAY_CHARS] + "……"
