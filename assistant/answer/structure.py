@@ -199,8 +199,16 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
 def _said_verbatim(titled: Sequence[_Titled], question: str) -> Node | None:
     """The node whose whole title (four characters or more) the question says word for word,
     the longest such title first."""
-    said = [entry for entry in titled if len(entry.text) >= MIN_RUN and entry.text in question]
+    said = [
+        entry
+        for entry in titled
+        if len(entry.text) >= MIN_RUN and entry.text in question
+        or _NAMED_ORDINAL.fullmatch(entry.phrase) and entry.phrase in question  # 行动一 of 行动一：再造…
+    ]
     return max(said, key=lambda entry: (len(entry.text), -entry.depth)).node if said else None
+
+
+_NAMED_ORDINAL = re.compile(r"[\u4e00-\u9fff]{1,4}[一二三四五六七八九十]{1,3}")
 
 
 def _narrowed(node: Node, subject: str) -> Node:
@@ -256,9 +264,11 @@ def display(element: Clause | Heading) -> str:
     if isinstance(element, Heading):
         title = attachment_title(element) if element.kind == "attachment" else ""
         return f"{element.label} {title}" if title and title not in element.label else element.label
-    if element.kind == "row":
+    if element.kind == "row" and element.title:
         return element.title
     text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
+    if element.kind == "row":  # a row without a name column: what its content cell says
+        text = element.paragraphs[0] if element.paragraphs else text
     if _chars(text) == _chars(element.label) and not _chars(element.title):  # 第十条 alone on its line
         rest = [p for p in element.paragraphs if _chars(p) != _chars(text)]
         text = f"{text} {rest[0]}" if rest else text
