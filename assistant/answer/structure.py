@@ -112,6 +112,9 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
             return next((n for n in of_kind if _number_of(n) == number), None)
         if parent.element is not None and unit in _CONTAINER_UNITS:  # 第三章 is not the third article of a chapter
             return None
+        through = _numbered_through(parent) if unit == "条" else []
+        if through:  # 若干措施 numbered （一）…（二十三） across its parts: 第三条 is （三）
+            return through[number - 1] if 0 < number <= len(through) else None
     children = list(parent.children)
     if kinds:  # 第X部分: the top-level parts
         children = [c for c in children if c.kind in kinds] or children
@@ -119,6 +122,16 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
     if numbered:
         return numbered[0]
     return children[number - 1] if 0 < number <= len(children) else None
+
+
+def _numbered_through(parent: Node) -> list[Node]:
+    """The innermost numbered units under parent when they are numbered 1, 2, 3 … straight
+    through its groups (measures counted as 条 across parts), else nothing."""
+    leaves = [n for n in parent.walk() if not n.children and n.element is not None and isinstance(n.element, Clause)]
+    numbered = [n for n in leaves if n not in parent.children and _number_of(n) is not None]
+    if not numbered or [_number_of(n) for n in numbered] != list(range(1, len(numbered) + 1)):
+        return []
+    return numbered
 
 
 def _by_position(root: Node, positions: Sequence[tuple[int, str]]) -> Node | None:
@@ -209,6 +222,19 @@ def _said_verbatim(titled: Sequence[_Titled], question: str) -> Node | None:
 
 
 _NAMED_ORDINAL = re.compile(r"[\u4e00-\u9fff]{1,4}[一二三四五六七八九十]{1,3}")
+
+
+def _headed_by(titled: Sequence[_Titled], subject: str, naming: set[str]) -> Node | None:
+    """The one top-most node whose title ends with the word a question adds to the document's
+    name: 目标 of 一、工作目标, 任务 of 三、重点任务."""
+    word = "".join(ch for ch in subject if ch.isalnum() and ch not in naming)
+    if len(word) < 2:
+        return None
+    ending = [entry for entry in titled if entry.text.endswith(word)]
+    if not ending:
+        return None
+    top = [entry for entry in ending if entry.depth == min(e.depth for e in ending)]
+    return top[0].node if len(top) == 1 else None
 
 
 def _narrowed(node: Node, subject: str) -> Node:
@@ -492,7 +518,8 @@ def answer_structure(
             root = named
             naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
             if not shape.positions and _names_only_the_document(subject, naming, shape):
-                candidates.append((1.0 - rank * 0.01, doc_id, root))  # 附件2讲了什么
+                headed = _headed_by(_titled(knowledge, doc_id, root), subject, naming)
+                candidates.append((1.0 - rank * 0.01, doc_id, headed or root))  # 附件2讲了什么
                 continue
         if root.element is not None and any(_quotes_title(q, element_title(root.element)) for q in titles_quoted):
             candidates.append((1.0 - rank * 0.01, doc_id, root))  # 附件《…申请程序》包括哪几部分
@@ -518,7 +545,8 @@ def answer_structure(
         elif found is not None:
             candidates.append((found[0] - rank * 0.01, doc_id, _narrowed(found[1], subject or shape.subject)))
         elif _names_only_the_document(subject, naming, shape) and len(documents) == 1 and (shape.whole or not subject):
-            candidates.append((1.0, doc_id, root))  # the whole document: 分为几个部分, 一共多少条
+            headed = _headed_by(titled, subject, naming)  # 一共有多少项任务 of a plan with 三、重点任务
+            candidates.append((1.0, doc_id, headed or root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:
         return None
     _, doc_id, node = max(candidates, key=lambda c: c[0])
