@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from assistant.abstain import Evidence, gather_evidence
 from assistant.answer.asked import unnamed
-from assistant.answer.knowledge import Knowledge, Node
+from assistant.answer.knowledge import Knowledge, Node, display
 from assistant.answer.metadata import asks_purpose, states_purpose_only
 from assistant.answer.relevance import with_relevance
 from assistant.answer.types import Answer, cite, make, with_marker
@@ -289,11 +289,17 @@ def _introduced(clause: Clause, quote: str) -> str | None:
     return "\n".join([quote.rstrip(), *following]) if following else None
 
 
+def _related_name(knowledge: Knowledge, hit: Hit) -> str:
+    """A related clause by its label, or, when the label is a bare number (第六条), by its first words."""
+    clause = knowledge.clause(hit.doc_id, hit.locator)
+    return hit.label if clause.title else display(clause)
+
+
 def abstain(knowledge: Knowledge, question: str, hits: Sequence[Hit], probability: float = 0.0) -> Answer:
     related = hits[:RELATED_LIMIT]
     text = "抱歉，现有文件没有涉及这个问题，无法据实回答。"
     if related:
-        text += "可能相关的条款：" + "；".join(f"{h.label}{h.marker}" for h in related) + "。"
+        text += "可能相关的条款：" + "；".join(f"{_related_name(knowledge, h)}{h.marker}" for h in related) + "。"
     citations = [cite(knowledge.clause(h.doc_id, h.locator), h.score, relevance=h.relevance or 0.0) for h in related]
     # an abstention never scores above the model's threshold, whatever checked it
     relevance = min(probability, knowledge.abstention.threshold)

@@ -5,6 +5,7 @@ Built once per loaded index and shared read-only between threads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -59,6 +60,31 @@ def element_title(element: Element) -> str:
     if isinstance(element, Heading) and element.kind == "attachment":  # 附件1 and its title line
         return attachment_title(element)
     return heading_title(element) if isinstance(element, Heading) else element.title
+
+
+DISPLAY_CHARS = 60
+
+
+def display(element: Clause | Heading) -> str:
+    """How a child is listed: its heading line, or its first sentence (cut when long)."""
+    if isinstance(element, Heading):
+        title = attachment_title(element) if element.kind == "attachment" else ""
+        return f"{element.label} {title}" if title and title not in element.label else element.label
+    if element.kind == "row" and element.title:
+        return element.title
+    text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
+    if element.kind == "row":  # a row without a name column: what its content cell says
+        text = element.paragraphs[0] if element.paragraphs else text
+    if _alnum(text) == _alnum(element.label) and not _alnum(element.title):  # 第十条 alone on its line
+        rest = [p for p in element.paragraphs if _alnum(p) != _alnum(text)]
+        text = f"{text} {rest[0]}" if rest else text
+    first = re.split(r"(?<=[。；;：:])", text, maxsplit=1)[0].rstrip("。；;：:")
+    first = re.sub(r"[ \u3000]+", " ", first)  # 3　灾害预警响应 is listed as 3 灾害预警响应
+    return first if len(first) <= DISPLAY_CHARS else first[:DISPLAY_CHARS] + "……"
+
+
+def _alnum(text: str) -> set[str]:
+    return {ch for ch in text if ch.isalnum()}
 
 
 def build_tree(document: ParsedDocument) -> Node:

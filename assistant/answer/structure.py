@@ -15,10 +15,10 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answer.knowledge import Knowledge, Node, element_title
+from assistant.answer.knowledge import Knowledge, Node, display, element_title
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
 from assistant.extract import asks_quantity
-from assistant.ingest.document import Clause, Heading, attachment_title
+from assistant.ingest.document import Clause, Heading
 from assistant.ingest.numbering import numeral_value
 from assistant.ingest.parse import PREAMBLE_LOCATOR
 from assistant.intent import Kind
@@ -54,7 +54,6 @@ _UNIT_KINDS = {
 }
 _CONTAINER_UNITS = ("编", "章", "节")  # units that hold articles; 第二条 may also say the second item
 _UNIT_OF_KIND = {kind: unit for unit, kinds in _UNIT_KINDS.items() for kind in kinds}
-DISPLAY_CHARS = 60
 _GROUP_UNITS = ("类", "大类", "级", "档", "种", "部分", "方面", "章", "编", "节", "附件")
 SPAN_CHARS = 600
 HEAD_CHARS = 120
@@ -209,13 +208,14 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
     return (best[0], best[3]) if best else None
 
 
-def _said_verbatim(titled: Sequence[_Titled], question: str) -> Node | None:
+def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: str) -> Node | None:
     """The node whose whole title (four characters or more) the question says word for word,
-    the longest such title first."""
+    the longest such title first; not a title inside the document's own name (见习基地管理 of
+    就业见习基地管理办法)."""
     said = [
         entry
         for entry in titled
-        if len(entry.text) >= MIN_RUN and entry.text in question
+        if len(entry.text) >= MIN_RUN and entry.text in question and entry.text not in document_titles
         or _NAMED_ORDINAL.fullmatch(entry.phrase) and entry.phrase in question  # 行动一 of 行动一：再造…
     ]
     return max(said, key=lambda entry: (len(entry.text), -entry.depth)).node if said else None
@@ -283,24 +283,6 @@ def _with_depth(root: Node) -> list[tuple[int, Node]]:
 
     visit(root, 0)
     return found
-
-
-def display(element: Clause | Heading) -> str:
-    """How a child is listed: its heading line, or its first sentence (cut when long)."""
-    if isinstance(element, Heading):
-        title = attachment_title(element) if element.kind == "attachment" else ""
-        return f"{element.label} {title}" if title and title not in element.label else element.label
-    if element.kind == "row" and element.title:
-        return element.title
-    text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
-    if element.kind == "row":  # a row without a name column: what its content cell says
-        text = element.paragraphs[0] if element.paragraphs else text
-    if _chars(text) == _chars(element.label) and not _chars(element.title):  # 第十条 alone on its line
-        rest = [p for p in element.paragraphs if _chars(p) != _chars(text)]
-        text = f"{text} {rest[0]}" if rest else text
-    first = re.split(r"(?<=[。；;：:])", text, maxsplit=1)[0].rstrip("。；;：:")
-    first = re.sub(r"[ \u3000]+", " ", first)  # 3　灾害预警响应 is listed as 3 灾害预警响应
-    return first if len(first) <= DISPLAY_CHARS else first[:DISPLAY_CHARS] + "……"
 
 
 def _cite_node(knowledge: Knowledge, node: Node) -> Citation:
@@ -450,9 +432,13 @@ def quotes_a_name(question: str) -> bool:
 
 def naming_chars(knowledge: Knowledge, doc_id: str) -> set[str]:
     """Characters a question may use to name the document: its titles and its issuer (国办)."""
-    meta = knowledge.documents[doc_id].meta
+    return _chars(_document_titles(knowledge, doc_id) + knowledge.documents[doc_id].meta.issuer)
+
+
+def _document_titles(knowledge: Knowledge, doc_id: str) -> str:
+    """The document's titles (the notice's and the policy's), run together."""
     titles = "".join(t for n in knowledge.names if n.doc_id == doc_id for t in n.titles)
-    return _chars(titles + meta.title + meta.issuer)
+    return titles + "\n" + knowledge.documents[doc_id].meta.title
 
 
 # What a count counts (一共有多少条措施, 多少项任务): the document's items, not a name.
@@ -532,7 +518,7 @@ def answer_structure(
             key=lambda f: f[0],
             default=None,
         )
-        verbatim = _said_verbatim(titled, question)
+        verbatim = _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
         if verbatim is not None and (found is None or found[0] < 1.0):
             found = (1.0, verbatim)  # 主要任务有哪些 names 一、主要任务, though 主要 is a question word
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
