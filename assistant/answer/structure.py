@@ -224,17 +224,19 @@ def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: st
 _NAMED_ORDINAL = re.compile(r"[\u4e00-\u9fff]{1,4}[一二三四五六七八九十]{1,3}")
 
 
-def _headed_by(titled: Sequence[_Titled], subject: str, naming: set[str]) -> Node | None:
+def _headed_by(titled: Sequence[_Titled], subject: str, document_titles: str) -> Node | None:
     """The one top-most node whose title ends with the word a question adds to the document's
-    name: 目标 of 一、工作目标, 任务 of 三、重点任务."""
-    word = "".join(ch for ch in subject if ch.isalnum() and ch not in naming)
-    if len(word) < 2:
-        return None
-    ending = [entry for entry in titled if entry.text.endswith(word)]
-    if not ending:
-        return None
-    top = [entry for entry in ending if entry.depth == min(e.depth for e in ending)]
-    return top[0].node if len(top) == 1 else None
+    name: 目标 of 一、工作目标, 任务 of 三、重点任务, 响应 of 4 应急响应 (a word of the document's
+    own name, such as 管理 of 见习基地管理办法, names no heading)."""
+    for size in (4, 3, 2):
+        word = subject[-size:]
+        if len(word) < size or not all(ch.isalnum() for ch in word) or word in document_titles:
+            continue
+        ending = [entry for entry in titled if entry.text.endswith(word)]
+        if ending:
+            top = [entry for entry in ending if entry.depth == min(e.depth for e in ending)]
+            return top[0].node if len(top) == 1 else None
+    return None
 
 
 def _narrowed(node: Node, subject: str) -> Node:
@@ -315,13 +317,18 @@ def _name(node: Node, knowledge: Knowledge, doc_id: str) -> str:
 _TITLED_UNITS = ("级", "档", "种", "类")
 
 
+def _states_unit(title: str, unit: str) -> bool:
+    """Whether a title names one of what is counted: Ⅰ级应急响应, 第一档 (not 响应分级)."""
+    return bool(re.search(rf"[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩIVX一二三四五六七八九十\d]\s*{unit}", title))
+
+
 def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node, shape: Shape) -> Answer:
     children = list(node.children)
     kinds = _UNIT_KINDS.get(shape.count_unit)
     if kinds:  # 有几个附件, 分为哪几章: the attachments, the chapters, not what stands beside them
         children = [c for c in children if c.kind in kinds] or children
     if shape.count_unit in _TITLED_UNITS:
-        stating = [c for c in children if c.element is not None and shape.count_unit in element_title(c.element)]
+        stating = [c for c in children if c.element is not None and _states_unit(element_title(c.element), shape.count_unit)]
         children = stating or children
     name = _name(node, knowledge, doc_id)
     leaves = [n for n in node.walk() if not n.children]
@@ -504,7 +511,7 @@ def answer_structure(
             root = named
             naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
             if not shape.positions and _names_only_the_document(subject, naming, shape):
-                headed = _headed_by(_titled(knowledge, doc_id, root), subject, naming)
+                headed = _headed_by(_titled(knowledge, doc_id, root), subject, _document_titles(knowledge, doc_id))
                 candidates.append((1.0 - rank * 0.01, doc_id, headed or root))  # 附件2讲了什么
                 continue
         if root.element is not None and any(_quotes_title(q, element_title(root.element)) for q in titles_quoted):
@@ -530,9 +537,10 @@ def answer_structure(
                 candidates.append((2.0 - rank * 0.01, doc_id, node))
         elif found is not None:
             candidates.append((found[0] - rank * 0.01, doc_id, _narrowed(found[1], subject or shape.subject)))
-        elif _names_only_the_document(subject, naming, shape) and len(documents) == 1 and (shape.whole or not subject):
-            headed = _headed_by(titled, subject, naming)  # 一共有多少项任务 of a plan with 三、重点任务
-            candidates.append((1.0, doc_id, headed or root))  # the whole document: 分为几个部分, 一共多少条
+        elif _names_only_the_document(subject, naming, shape) and len(documents) == 1:
+            headed = _headed_by(titled, subject, _document_titles(knowledge, doc_id))  # 一共有多少项任务 of a plan with 三、重点任务
+            if headed is not None or shape.whole or not subject:
+                candidates.append((1.0, doc_id, headed or root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:
         return None
     _, doc_id, node = max(candidates, key=lambda c: c[0])
