@@ -444,8 +444,11 @@ def naming_chars(knowledge: Knowledge, doc_id: str) -> set[str]:
 
 def _document_titles(knowledge: Knowledge, doc_id: str) -> str:
     """The document's titles (the notice's and the policy's), run together."""
-    titles = "".join(t for n in knowledge.names if n.doc_id == doc_id for t in n.titles)
-    return titles + "\n" + knowledge.documents[doc_id].meta.title
+    key = ("structure.titles", doc_id)
+    if key not in knowledge.memo:
+        titles = "".join(t for n in knowledge.names if n.doc_id == doc_id for t in n.titles)
+        knowledge.memo[key] = titles + "\n" + knowledge.documents[doc_id].meta.title
+    return str(knowledge.memo[key])
 
 
 # What a count counts (一共有多少条措施, 多少项任务): the document's items, not a name.
