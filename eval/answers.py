@@ -68,7 +68,8 @@ def evaluate(answerer: Answerer, gold: list[GoldItem]) -> AnswerScores:
         elif item.answerable:
             scores.answerable += 1
             first_ok = bool(cited) and cited[0] in item.expected_any and not answer.abstained
-            keys_ok = all(phrase in answer.answer for phrase in item.key_phrases)
+            # a refusal listing related clauses may show the phrase; it still answers nothing
+            keys_ok = not answer.abstained and all(phrase in answer.answer for phrase in item.key_phrases)
             scores.first_citation_ok += first_ok
             scores.key_phrases_ok += keys_ok
             scores.wrongly_abstained += answer.abstained

@@ -128,7 +128,7 @@ def answer_report(answerer: Answerer, items: Sequence[GoldItem]) -> dict[str, An
                 expected = set(item.expected_any) | set(item.expected_all)
                 cited = [c.locator for c in answer.citations] if not answer.abstained else []
                 bucket.answerable += 1
-                bucket.key_phrase_ok += all(p in answer.answer for p in item.key_phrases)
+                bucket.key_phrase_ok += not answer.abstained and all(p in answer.answer for p in item.key_phrases)
                 bucket.first_citation_ok += bool(cited) and cited[0] in expected
                 bucket.cited += len(cited)
                 bucket.cited_expected += sum(loc in expected for loc in cited)

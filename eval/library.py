@@ -127,7 +127,7 @@ def evaluate(answerer: Answerer, gold: list[GoldItem], meta: dict[str, list[bool
             continue
         scores.answerable += 1
         right = first is not None and first.doc_id == item.doc_id
-        keys = all(phrase in answer.answer for phrase in item.key_phrases)
+        keys = not answer.abstained and all(phrase in answer.answer for phrase in item.key_phrases)
         scores.right_document += right
         scope = documents_named(item.question, answerer.knowledge.names)
         if scope is not None and scope.doc_ids == {item.doc_id}:
