@@ -50,6 +50,7 @@ FIGURE_BONUS = 1.3
 FIGURE_RIVAL = 0.6  # …and so does one scoring at least this share of the best that does not
 # …and one naming the kind of answer asked (an authority, a place, a consequence: assistant/cues.py).
 CUE_BONUS = 1.3
+CUE_RIVAL = 0.6  # as for figures: 0.8 lost the one case it was measured on (realdocs 拿了地…会怎么样)
 # 1.全力嵌入上海高端产业链。 is a title; a long first sentence, or one with a comma
 # (转制为企业后，五年内免征企业所得税。), is content.
 _TITLE_SENTENCE_CHARS = 30
@@ -253,7 +254,8 @@ def best_excerpts(
     scored.sort(key=lambda e: -e.score)
     if quantity or cues:  # a close second that states the figure or kind asked for outranks one that does not
         stating = [e for e in scored if _states_asked(question, quantity, cues, e.sentence)]
-        if stating and stating[0] is not scored[0] and stating[0].score >= FIGURE_RIVAL * scored[0].score:
+        rival = FIGURE_RIVAL if quantity else CUE_RIVAL
+        if stating and stating[0] is not scored[0] and stating[0].score >= rival * scored[0].score:
             scored.remove(stating[0])
             scored.insert(0, stating[0])
     top = scored[0]

@@ -495,3 +495,16 @@ def test_a_cell_per_line_table_led_by_a_type_column_gives_each_row_its_type() ->
     assert doc.clause("清单/二/5").text == "推进无障碍改造"
     categories = [e for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.CATEGORY]
     assert [(e.locator, e.label) for e in categories] == [("清单/一", "行动一：片区焕新行动"), ("清单/二", "行动二：住房改善行动")]
+
+
+def test_a_type_column_cell_above_the_first_row_and_a_task_naming_numbers() -> None:
+    # no category row before the first 任务类型 cell; 一、二号线 inside a task is no category
+    text = (
+        "某区更新方案\n一、总体要求\n推进城市更新。\n附件\n某区任务清单\n任务类型\n序号\n工作任务\n推进单位\n旧区改造\n1\n完成旧区改造\n区房管局\n"
+        "2\n推进地铁一、二号线建设\n区建管委\n加装电梯\n3\n完成加装电梯\n区住建委\n"
+    )
+    doc = _parsed(text)
+    rows = [c for c in doc.clauses if c.kind == Kind.ROW]
+    assert [c.locator for c in rows] == ["清单/1", "清单/2", "清单/3"]
+    assert [dict(c.fields)["任务类型"] for c in rows] == ["旧区改造", "旧区改造", "加装电梯"]
+    assert doc.clause("清单/2").text == "推进地铁一、二号线建设"

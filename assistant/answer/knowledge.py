@@ -75,15 +75,16 @@ def display(element: Clause | Heading) -> str:
     text = element.heading.split("\n")[0] if element.heading else element.paragraphs[0] if element.paragraphs else ""
     if element.kind == "row":  # a row without a name column: what its content cell says
         text = element.paragraphs[0] if element.paragraphs else text
-    if _alnum(text) == _alnum(element.label) and not _alnum(element.title):  # 第十条 alone on its line
-        rest = [p for p in element.paragraphs if _alnum(p) != _alnum(text)]
+    if alnum_chars(text) == alnum_chars(element.label) and not alnum_chars(element.title):  # 第十条 alone on its line
+        rest = [p for p in element.paragraphs if alnum_chars(p) != alnum_chars(text)]
         text = f"{text} {rest[0]}" if rest else text
     first = re.split(r"(?<=[。；;：:])", text, maxsplit=1)[0].rstrip("。；;：:")
     first = re.sub(r"[ \u3000]+", " ", first)  # 3　灾害预警响应 is listed as 3 灾害预警响应
     return first if len(first) <= DISPLAY_CHARS else first[:DISPLAY_CHARS] + "……"
 
 
-def _alnum(text: str) -> set[str]:
+def alnum_chars(text: str) -> set[str]:
+    """The letters and digits of a text, as a set (what title matching compares)."""
     return {ch for ch in text if ch.isalnum()}
 
 

@@ -16,11 +16,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer.knowledge import Knowledge, Node, display, element_title
+from assistant.answer.knowledge import alnum_chars as _chars
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
 from assistant.extract import asks_quantity
 from assistant.ingest.document import Clause, Heading
 from assistant.ingest.numbering import numeral_value
 from assistant.ingest.parse import PREAMBLE_LOCATOR
+from assistant.ingest.table import NAMED_ORDINAL
 from assistant.intent import Kind
 from assistant.scope import MIN_SHARED_CHARS, longest_shared_run
 
@@ -127,7 +129,8 @@ def _numbered_through(parent: Node) -> list[Node]:
     """The innermost numbered units under parent when they are numbered 1, 2, 3 … straight
     through its groups (measures counted as 条 across parts), else nothing."""
     leaves = [n for n in parent.walk() if not n.children and n.element is not None and isinstance(n.element, Clause)]
-    numbered = [n for n in leaves if n not in parent.children and _number_of(n) is not None]
+    direct = {id(child) for child in parent.children}
+    numbered = [n for n in leaves if id(n) not in direct and _number_of(n) is not None]
     if not numbered or [_number_of(n) for n in numbered] != list(range(1, len(numbered) + 1)):
         return []
     return numbered
@@ -210,21 +213,21 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
 
 def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: str) -> Node | None:
     """The node whose whole title (four characters or more) the question says word for word,
-    the longest such title first; not a title inside the document's own name (见习基地管理 of
-    就业见习基地管理办法)."""
-    said = [
-        entry
-        for entry in titled
-        if len(entry.text) >= MIN_RUN and entry.text in question and entry.text not in document_titles
-        or _NAMED_ORDINAL.fullmatch(entry.phrase) and entry.phrase in question  # 行动一 of 行动一：再造…
-    ]
-    return max(said, key=lambda entry: (len(entry.text), -entry.depth)).node if said else None
+    or whose ordinal name (行动一 of 行动一：再造…) it says, the longest said first; not a title
+    inside the document's own name (见习基地管理 of 就业见习基地管理办法)."""
+    said: list[tuple[int, int, Node]] = []
+    for entry in titled:
+        if len(entry.text) >= MIN_RUN and entry.text in question and entry.text not in document_titles:
+            said.append((len(entry.text), -entry.depth, entry.node))
+        elif _NAMED_ORDINAL.fullmatch(entry.phrase) and re.search(rf"{re.escape(entry.phrase)}(?![一二三四五六七八九十])", question):
+            said.append((len(entry.phrase), -entry.depth, entry.node))
+    return max(said, key=lambda s: s[:2])[2] if said else None
 
 
-_NAMED_ORDINAL = re.compile(r"[\u4e00-\u9fff]{1,4}[一二三四五六七八九十]{1,3}")
+_NAMED_ORDINAL = re.compile(NAMED_ORDINAL)
 
 
-def _headed_by(titled: Sequence[_Titled], subject: str, document_titles: str) -> Node | None:
+def _headed_by(titled: Sequence[_Titled], subject: str, document_titles: str, root: Node) -> Node | None:
     """The one top-most node whose title ends with the word a question adds to the document's
     name: 目标 of 一、工作目标, 任务 of 三、重点任务, 响应 of 4 应急响应 (a word of the document's
     own name, such as 管理 of 见习基地管理办法, names no heading)."""
@@ -235,8 +238,16 @@ def _headed_by(titled: Sequence[_Titled], subject: str, document_titles: str) ->
         ending = [entry for entry in titled if entry.text.endswith(word)]
         if ending:
             top = [entry for entry in ending if entry.depth == min(e.depth for e in ending)]
-            return top[0].node if len(top) == 1 else None
+            if len(top) != 1:
+                return None
+            if _COUNTED_NOUNS.fullmatch(word) and _leaves(top[0].node) < max(map(_leaves, root.children), default=0):
+                return None  # 多少条措施 of a 实施意见 counts all its measures, not its small 三、保障措施
+            return top[0].node
     return None
+
+
+def _leaves(node: Node) -> int:
+    return sum(1 for n in node.walk() if not n.children) or 1
 
 
 def _narrowed(node: Node, subject: str) -> Node:
@@ -269,10 +280,6 @@ def _has_title(node: Node) -> bool:
     if isinstance(element, Heading) or node.children or element.kind == "row" or element.heading:
         return True
     return len(_chars(element.text)) > len(_chars(element.title)) + 4
-
-
-def _chars(text: str) -> set[str]:
-    return {ch for ch in text if ch.isalnum()}
 
 
 def _with_depth(root: Node) -> list[tuple[int, Node]]:
@@ -514,7 +521,7 @@ def answer_structure(
             root = named
             naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
             if not shape.positions and _names_only_the_document(subject, naming, shape):
-                headed = _headed_by(_titled(knowledge, doc_id, root), subject, _document_titles(knowledge, doc_id))
+                headed = _headed_by(_titled(knowledge, doc_id, root), subject, _document_titles(knowledge, doc_id), root)
                 candidates.append((1.0 - rank * 0.01, doc_id, headed or root))  # 附件2讲了什么
                 continue
         if root.element is not None and any(_quotes_title(q, element_title(root.element)) for q in titles_quoted):
@@ -528,8 +535,8 @@ def answer_structure(
             key=lambda f: f[0],
             default=None,
         )
-        verbatim = _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
-        if verbatim is not None and (found is None or found[0] < 1.0):
+        verbatim = None if found and found[0] >= 1.0 else _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
+        if verbatim is not None:
             found = (1.0, verbatim)  # 主要任务有哪些 names 一、主要任务, though 主要 is a question word
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
@@ -541,7 +548,7 @@ def answer_structure(
         elif found is not None:
             candidates.append((found[0] - rank * 0.01, doc_id, _narrowed(found[1], subject or shape.subject)))
         elif _names_only_the_document(subject, naming, shape) and len(documents) == 1:
-            headed = _headed_by(titled, subject, _document_titles(knowledge, doc_id))  # 一共有多少项任务 of a plan with 三、重点任务
+            headed = _headed_by(titled, subject, _document_titles(knowledge, doc_id), root)  # 一共有多少项任务 of a plan with 三、重点任务
             if headed is not None or shape.whole or not subject:
                 candidates.append((1.0, doc_id, headed or root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:

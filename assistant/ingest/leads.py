@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 
-LEAD_NAMES = ("牵头单位", "牵头部门", "责任单位", "责任部门", "负责单位", "负责部门", "主责单位", "主责部门", "牵头")
+LEAD_NAMES = (
+    "牵头单位", "牵头部门", "责任单位", "责任部门", "负责单位", "负责部门", "主责单位", "主责部门",
+    "推进单位", "推进部门", "实施单位", "承担单位", "落实单位", "牵头",
+)
 HELPER_NAMES = ("配合单位", "配合部门", "协同单位", "参与单位", "协办单位")
 _LABEL = re.compile(rf"({'|'.join(LEAD_NAMES + HELPER_NAMES)})\s*[:：]\s*")
 _OPEN, _CLOSE = "（(", "）)"

@@ -32,7 +32,8 @@ _LEAD_COLUMN = re.compile(
     r"牵头|责任单位|责任部门|责任主体|负责单位|负责部门|主责|指导部门|实施主体|承办|推进单位|推进部门|实施单位|承担单位|落实单位"
 )
 # A category row named by an ordinal after a short word: 行动一：…, 专项二、…, 任务三：…
-_NAMED_CATEGORY = re.compile(r"^[\u4e00-\u9fff]{1,4}?([一二三四五六七八九十]{1,3})[：:、]\s*(\S.{0,40})$")
+NAMED_ORDINAL = r"(?:(?![一二三四五六七八九十第])[\u4e00-\u9fff]){1,4}([一二三四五六七八九十]{1,3})(?![一二三四五六七八九十\d])"
+_NAMED_CATEGORY = re.compile(rf"^{NAMED_ORDINAL}[：:]\s*(\S.{{0,40}})$")
 # The end of a unit's name (区规划资源局, 各相关街镇, 市北高新集团): a cell of such names is a lead cell
 _UNIT_END = re.compile(r"(局|委|办|室|厅|部|中心|集团|公司|街道|街镇|镇|乡|政府|专班|院|所|会|处|队|站|社)$")
 _HELPER_COLUMN = re.compile(r"配合|协同|参与|协办")
@@ -117,12 +118,22 @@ def _header_width(cells: list[_Cell]) -> int:
     return 1
 
 
+_OTHER_COLUMN = re.compile(r"单位|部门|时限|时间|备注|说明|序号|类型|类别|依据|进度|金额|标准")
+
+
+def _is_column_name(text: str) -> bool:
+    name = compact(text)
+    return any(p.search(name) for p in (_LEAD_COLUMN, _HELPER_COLUMN, _CONTENT_COLUMN, _NAME_COLUMN, _OTHER_COLUMN))
+
+
 def _category(text: str) -> str | None:
     """The locator token of a category row (一、重大战略任务), or None."""
     found = match_heading(text)
-    if found is None or found.style is not Style.PART or not found.rest or len(found.rest) > 30:
+    if found is None:  # 行动一：再造发展新极行动
         named = _NAMED_CATEGORY.match(text)
         return named.group(1) if named else None
+    if found.style is not Style.PART or not found.rest or len(found.rest) > 30:
+        return None
     return found.locator_tokens[0]
 
 
@@ -180,6 +191,8 @@ class TableBuilder:
         tabbed = any(line.startswith("\t") for line in raw_lines)
         cells = _cells_per_line(raw_lines, tabbed)
         width = _header_width(cells)
+        if width > 3 and _category_first([cell.joined for cell in cells[:width]]) and not _is_column_name(cells[width - 1].joined):
+            width -= 1  # 任务类型 / 序号 / … / 旧区改造 / 1: the first row's own leading cell, not a column
         header, body = cells[:width], cells[width:]
         if _category_first([cell.joined for cell in header]):
             self.leading_name = compact(header[0].joined)
@@ -358,11 +371,15 @@ def _leading_cells(body: list[_Cell], after: int, lead_last: bool) -> list[_Cell
 
 
 def _leads_next(unit: _Cell, since_number: int | None, after: int, lead_last: bool) -> bool:
-    if since_number is None or since_number >= after:
+    if since_number is None:
         return True
-    if since_number == after - 1 and since_number > 0 and lead_last:
-        return not any(_UNIT_END.search(part) for part in re.split(r"[、，,；;\s]+", unit.joined) if part)
+    if since_number >= after or since_number == after - 1 and since_number > 0 and lead_last:
+        return not (lead_last and _names_units(unit.joined))  # 区规划局 after a wrapped content cell
     return False
+
+
+def _names_units(text: str) -> bool:
+    return any(_UNIT_END.search(part) for part in re.split(r"[、，,；;\s]+", text) if part)
 
 
 def table_root(name: str, index: int, count: int) -> str:
