@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assistant.cues import Cue, asked_cues, states_cue
+from assistant.cues import asked_cues, states_cue
 from assistant.ingest.chunk import sentences
 
 _QUANTITY = re.compile(r"多少|几|多大|多长|多久|多高|多远|何时|哪年|哪一年|什么时候|规模|面积|金额|数量")
@@ -207,12 +207,6 @@ class Excerpt:
     score: float
 
 
-def _states_asked(question: str, quantity: bool, cues: tuple[Cue, ...], sentence: str) -> bool:
-    if quantity:
-        return answers_figure(question, strip_numbering(sentence))
-    return states_cue(cues, sentence)
-
-
 def best_excerpts(
     question: str,
     tokens: Sequence[str],
@@ -233,6 +227,7 @@ def best_excerpts(
     quantity = asks_quantity(question)
     cues = asked_cues(question)
     scored: list[Excerpt] = []
+    stating: set[int] = set()  # the excerpts stating the figure (or else the kind) asked for, by id
     for position, (doc_id, locator, text, best_chunk, heading) in enumerate(candidates):
         rank = ranks[position] if position < len(ranks) else position
         context = overlap(heading, tokens, weights)
@@ -244,20 +239,22 @@ def best_excerpts(
             clause_sentences = clause_sentences[1:]  # an item's title sentence says nothing new
         for sentence in clause_sentences:
             own = overlap(sentence, tokens, weights) * (1.2 if sentence in best_chunk else 1.0)
-            if quantity and answers_figure(question, strip_numbering(sentence)):
-                own *= FIGURE_BONUS
-            if cues and states_cue(cues, sentence):
-                own *= CUE_BONUS
-            scored.append(Excerpt(locator, doc_id, sentence, "", (own + 0.5 * context) / (1 + rank)))
+            figure = quantity and answers_figure(question, strip_numbering(sentence))
+            kind = bool(cues) and states_cue(cues, sentence)
+            own *= (FIGURE_BONUS if figure else 1.0) * (CUE_BONUS if kind else 1.0)
+            excerpt = Excerpt(locator, doc_id, sentence, "", (own + 0.5 * context) / (1 + rank))
+            if figure if quantity else kind:
+                stating.add(id(excerpt))
+            scored.append(excerpt)
     if not scored:
         return []
     scored.sort(key=lambda e: -e.score)
     if quantity or cues:  # a close second that states the figure or kind asked for outranks one that does not
-        stating = [e for e in scored if _states_asked(question, quantity, cues, e.sentence)]
+        rival_excerpt = next((e for e in scored if id(e) in stating), None)
         rival = FIGURE_RIVAL if quantity else CUE_RIVAL
-        if stating and stating[0] is not scored[0] and stating[0].score >= rival * scored[0].score:
-            scored.remove(stating[0])
-            scored.insert(0, stating[0])
+        if rival_excerpt is not None and rival_excerpt is not scored[0] and rival_excerpt.score >= rival * scored[0].score:
+            scored.remove(rival_excerpt)
+            scored.insert(0, rival_excerpt)
     top = scored[0]
     if top.score == 0:
         doc_id, locator, text, best_chunk, _ = candidates[0]
