@@ -491,7 +491,9 @@ def test_a_cell_per_line_table_led_by_a_type_column_gives_each_row_its_type() ->
     rows = [c for c in doc.clauses if c.locator.startswith("清单/")]
     assert [c.locator for c in rows] == ["清单/一/1", "清单/一/2", "清单/二/3", "清单/二/4", "清单/二/5", "清单/二/6"]
     assert [dict(c.fields).get("任务类型") for c in rows] == [None, None, "旧房改造", "加装电梯", "加装电梯", "“美好家园”建设"]
-    assert [c.lead_unit for c in rows] == ["区规划局、区建设委", "区规划局、某某集团", "区房管局、各相关街镇", None, None, "区房管局"]
+    # the merged 推进单位 cell of row 3 spans rows 4 and 5 of its category; row 6 has its own
+    assert [c.lead_unit for c in rows] == ["区规划局、区建设委", "区规划局、某某集团", *["区房管局、各相关街镇"] * 3, "区房管局"]
+    assert dict(doc.clause("清单/二/5").fields)["推进单位"] == "区房管局、各相关街镇"
     assert doc.clause("清单/二/5").text == "推进无障碍改造"
     categories = [e for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.CATEGORY]
     assert [(e.locator, e.label) for e in categories] == [("清单/一", "行动一：片区焕新行动"), ("清单/二", "行动二：住房改善行动")]
@@ -508,3 +510,16 @@ def test_a_type_column_cell_above_the_first_row_and_a_task_naming_numbers() -> N
     assert [c.locator for c in rows] == ["清单/1", "清单/2", "清单/3"]
     assert [dict(c.fields)["任务类型"] for c in rows] == ["旧区改造", "旧区改造", "加装电梯"]
     assert doc.clause("清单/2").text == "推进地铁一、二号线建设"
+
+
+@pytest.mark.parametrize("layout", ["tabs", "cells"])
+def test_a_table_straight_after_the_title_is_a_table_named_by_it(layout: str) -> None:
+    rows = [("序号", "重点任务", "牵头单位"), ("1", "建设数据中心", "市发展改革委"), ("2", "培育专精特新企业50家", "市经信局"), ("3", "新建5G基站", "")]
+    sep = "\t" if layout == "tabs" else "\n"
+    text = "某市2024年重点工作任务清单\n" + "\n".join(sep.join(c for c in row if c) for row in rows) + "\n"
+    doc = _parsed(text)
+    assert [c.locator for c in doc.clauses] == ["清单/1", "清单/2", "清单/3"]
+    assert doc.clause("清单/2").lead_unit == "市经信局"
+    assert doc.clause("清单/3").lead_unit == "市经信局"  # a merged cell, written once
+    title = next(e for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.TITLE)
+    assert title.source == "某市2024年重点工作任务清单"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.ingest.numbering import match_bare_decimal, match_heading
+from assistant.ingest.table import starts_table
 
 DOC_NUMBER = re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d+\s*号|第\s*\d+\s*号$")
 _CN_DATE = "[〇零○Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
@@ -170,6 +171,8 @@ def _title_end(lines: list[str], start: int) -> int:
     position = start
     while position < len(lines) and position - start < TITLE_MAX_LINES and is_title_like(lines[position]):
         line = lines[position]
+        if starts_table(lines, position):
+            break  # a table straight after the title: its header is not part of the title
         if _ADOPTION.search(line) and (line.startswith(("（", "(")) or re.search(DATE, line)):
             break
         position += 1

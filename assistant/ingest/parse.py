@@ -560,6 +560,8 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
         table_index += 1
         first, header = main_table
         name = lines[header - 1] if header > first else ""
+        if first == title_end > title_start:
+            name = lines[title_end - 1]  # a table straight after the title is named by it
         root = table_root(name, table_index, table_count)
         table_elements = parse_table(doc_id, lines[first:header], raw[header:resume], root)
     restarts = _policy_restarts(lines, title_end, sign_at) if notice_end and title_end > title_start and resume == main_end else []

@@ -75,6 +75,15 @@ def is_header_line(raw_line: str) -> bool:
     return len(cells) == 1 or all(len(compact(cell)) <= _MAX_HEADER_CHARS for cell in cells)
 
 
+def starts_table(lines: list[str], position: int) -> bool:
+    """Whether a table's header begins at lines[position], or a category column (任务类型)
+    standing on its own line just before a cell-per-line header."""
+    if is_header_line(lines[position]):
+        return True
+    following = lines[position + 1] if position + 1 < len(lines) else ""
+    return is_category_column(lines[position]) and compact(following) == HEADER_FIRST_CELL
+
+
 def _category_first(header: list[str]) -> bool:
     return len(header) > 2 and bool(_CATEGORY_COLUMN.match(compact(header[0]))) and compact(header[1]) == HEADER_FIRST_CELL
 
@@ -175,6 +184,7 @@ class TableBuilder:
         self.name = title_lines[-1] if title_lines else root
         self.title_lines = title_lines
         self.leading_name = ""  # the name of a first column before 序号, when its cells are row fields
+        self.lead_above = ""  # the lead cell of the last row that had one, in the current category
         self.elements: list[Element] = []
 
     def build(self, raw_lines: list[str]) -> list[Element]:
@@ -234,6 +244,7 @@ class TableBuilder:
                 if pending:
                     self.elements.append(pending)
                 category, local, leading = (token, " ".join(filled) if by_line or unit.category else unit.first), 0, ""
+                self.lead_above = ""
                 pending = Heading(
                     self.doc_id, f"{self.root}/{token}", Kind.CATEGORY, category[1],
                     "\n".join(filled), f"{self.cite_root}·{token}",
@@ -287,6 +298,13 @@ class TableBuilder:
             fields = ((self.leading_name, leading), *fields)
         content_lines = values[content].lines if content else []
         lead = lead or inline_lead("\n".join(content_lines))
+        if lead and columns.lead is not None and columns.lead < len(values):
+            self.lead_above = lead
+        elif not lead and self.lead_above and columns.lead is not None:
+            # a merged lead cell is written once, on the first row it spans: the rows
+            # below it in the same category, with no lead of their own, share it
+            lead = self.lead_above
+            fields = (*(f for f in fields if f[0] != columns.names[columns.lead]), (columns.names[columns.lead], lead))
         crumb = f"{number}. {name}".strip()
         breadcrumb = (self.name, category[1], crumb) if category else (self.name, crumb)
         locator = f"{self.root}/{category[0]}/{number}" if category else f"{self.root}/{number}"
