@@ -64,6 +64,7 @@ MIN_SUBJECT_COVERED = 0.4  # share of the question's subject the title must cove
 MIN_RUN = 4  # characters of a heading's first phrase a question must quote
 QUOTED_TERM = 0.9
 RUN_BONUS = 0.1  # a quoted run of 保障措施 names （五）强化保障措施
+TABLE_KIND_BONUS = 0.1  # a question saying 清单 names the table so called over any heading it shares words with
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,10 @@ class Shape:
 
 def shape_of(question: str) -> Shape:
     positions = tuple(
-        (value, unit)
-        for numeral, unit in _POSITION.findall(question)
-        if (value := numeral_value(numeral)) is not None
+        (value, found.group(2))
+        for found in _POSITION.finditer(question)
+        if (value := numeral_value(found.group(1))) is not None
+        and not question[: found.start()].rstrip().endswith("》")  # 《电力监管条例》第三十三条: another text's article
     )
     unit = _COUNT_UNIT.search(question)
     counts = bool(unit or _COUNT.search(question))
@@ -172,7 +174,8 @@ def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
         if _has_title(node):
             text = element_title(node.element)  # type: ignore[arg-type]
             phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
-            found.append(_Titled(depth, node, text, frozenset(_chars(text)), phrase, frozenset(_chars(phrase))))
+            named = _TRAILING_ASIDE.sub("", text) or text  # （2023-2025年） after a name is not said
+            found.append(_Titled(depth, node, text, frozenset(_chars(named)), phrase, frozenset(_chars(phrase))))
     knowledge.memo[key] = found
     return found
 
@@ -198,6 +201,11 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
         score = shared / len(entry.title) if covered >= MIN_SUBJECT_COVERED else 0.0
         if f"“{subject}”" in entry.text:  # the question quotes a term the heading quotes
             score = max(score, QUOTED_TERM)
+        if entry.node.kind == "table" and _names_kind(subject, entry.text) and covered >= MIN_SUBJECT_COVERED:
+            # 重点任务清单 names the 清单, not 二、重点任务: its name repeats the document's
+            said_name = len((asked | naming) & entry.title) / len(entry.title)
+            if said_name >= MIN_TITLE_MATCH:
+                score = max(score, 1.0 + RUN_BONUS) + TABLE_KIND_BONUS
         if len(asked & entry.phrase_chars) >= MIN_RUN:
             run, end = longest_shared_run(subject, entry.phrase)
             # a run of the document's own name counts when the question asks nothing besides
@@ -211,6 +219,18 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
     return (best[0], best[3]) if best else None
 
 
+_TABLE_KINDS = re.compile(r"(清单|一览表|明细表|任务表|分工表|表)$")
+
+
+def _names_kind(subject: str, title: str) -> bool:
+    """Whether a question says the word a table's name ends with (清单 of …任务清单（2023-2025年）)."""
+    kind = _TABLE_KINDS.search(_TRAILING_ASIDE.sub("", title))
+    return kind is not None and kind.group(1) in subject
+
+
+_TRAILING_ASIDE = re.compile(r"[（(][^（）()]*[）)]$")
+
+
 def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: str) -> Node | None:
     """The node whose whole title (four characters or more) the question says word for word,
     or whose ordinal name (行动一 of 行动一：再造…) it says, the longest said first; not a title
@@ -219,9 +239,20 @@ def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: st
     for entry in titled:
         if len(entry.text) >= MIN_RUN and entry.text in question and entry.text not in document_titles:
             said.append((len(entry.text), -entry.depth, entry.node))
-        elif _NAMED_ORDINAL.fullmatch(entry.phrase) and re.search(rf"{re.escape(entry.phrase)}(?![一二三四五六七八九十])", question):
+        elif _says_ordinal(entry, question):
             said.append((len(entry.phrase), -entry.depth, entry.node))
     return max(said, key=lambda s: s[:2])[2] if said else None
+
+
+def _says_ordinal(entry: _Titled, question: str) -> bool:
+    """Whether a question says the ordinal name a title opens with (行动五 of 行动五：…)."""
+    return bool(_NAMED_ORDINAL.fullmatch(entry.phrase)) and bool(
+        re.search(rf"{re.escape(entry.phrase)}(?![一二三四五六七八九十])", question)
+    )
+
+
+def _said_ordinal(titled: Sequence[_Titled], question: str) -> Node | None:
+    return next((entry.node for entry in titled if _says_ordinal(entry, question)), None)
 
 
 _NAMED_ORDINAL = re.compile(NAMED_ORDINAL)
@@ -351,7 +382,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
     if shape.counts and counted and not any(c.kind in asked_kinds for c in children):  # type: ignore[operator]
         # 条例一共有多少条: count the articles wherever they sit
         groups = f"，分为{len(children)}{_unit_for(children)}" if counted != children else ""
-        lines.append(f"{name}共{len(counted)}{shape.count_unit}{groups}{marker}：")
+        lines.append(f"{name}共{len(counted)}{shape.count_unit}{_span(counted)}{groups}{marker}：")
     elif shape.counts and all(c.children for c in children) and shape.count_unit not in _GROUP_UNITS:
         # a table or list grouped in categories: count the items, then the groups
         groups = _unit_for(children)
@@ -382,6 +413,14 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
             citations.extend(subdivisions)
         lines.append(line)
     return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
+
+
+def _span(counted: Sequence[Node]) -> str:
+    """（第一条至第四十五条）: the first and last of what was counted, by their own labels."""
+    labels = [n.element.label for n in (counted[0], counted[-1]) if n.element is not None]
+    if len(counted) < 2 or len(labels) < 2 or not all(label.startswith("第") for label in labels):
+        return ""
+    return f"（{labels[0]}至{labels[1]}）"
 
 
 def _is_section(node: Node) -> bool:
@@ -538,6 +577,8 @@ def answer_structure(
         verbatim = None if found and found[0] >= 1.0 else _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
         if verbatim is not None:
             found = (1.0, verbatim)  # 主要任务有哪些 names 一、主要任务, though 主要 is a question word
+        elif found is not None and (ordinal := _said_ordinal(titled, question)) in found[1].walk():
+            found = (found[0], ordinal)  # 清单里的行动五: the category so named inside the table named
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
             full = _by_title(titled, full_subject, set()) if full_subject and not said else None
