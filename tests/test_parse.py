@@ -523,3 +523,19 @@ def test_a_table_straight_after_the_title_is_a_table_named_by_it(layout: str) ->
     assert doc.clause("清单/3").lead_unit == "市经信局"  # a merged cell, written once
     title = next(e for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.TITLE)
     assert title.source == "某市2024年重点工作任务清单"
+
+
+def test_a_markdown_table_a_cell_per_block_keeps_a_wrapped_cell_whole() -> None:
+    # a web table copied to Markdown: a blank line between cells, a long cell wrapped inside its block
+    text = (
+        "某区实施方案\n\n一、重点任务\n\n1.强化规划管控。面积见下表。\n\n马陆社区\n\n4.42\n\n2.加强指标衔接。\n\n"
+        "附件：某区重点任务分解表\n\n序号\n\n任务类型\n\n重点内容\n\n责任单位\n\n"
+        "1\n\n规划\n建设管理\n\n指导推进建设工作。\n\n区建设管理委、区财政局、\n区水务局，\n各街镇\n\n"
+        "2\n\n系统方案\n\n编制系统方案。\n\n区建设管理委\n"
+    )
+    doc = _parsed(text)
+    assert [c.locator for c in doc.clauses if c.locator.startswith("一")] == ["一/1", "一/2"]  # 4.42 is a figure
+    rows = [c for c in doc.clauses if c.kind == Kind.ROW]
+    assert [c.title for c in rows] == ["规划建设管理", "系统方案"]
+    assert [c.lead_unit for c in rows] == ["区建设管理委、区财政局、区水务局，各街镇", "区建设管理委"]
+    assert rows[0].text == "指导推进建设工作。"

@@ -169,7 +169,8 @@ _BARE_NUMBER = re.compile(r"^((\d{1,2}))[\s\u3000]+(\S.{0,30})$", re.S)
 _BARE_PART = re.compile(r"^([一二三四五六七八九十]{1,3})$")
 
 
-_LOOSE_ITEM = re.compile(rf"^((\d{{1,3}})\s*{_DOT})\s*(\d.*)$", re.S)
+# the item's text must say more than a number: 4.42 alone on its line is a table cell's figure
+_LOOSE_ITEM = re.compile(rf"^((\d{{1,3}})\s*{_DOT})\s*(\d[\d.．,，]*[^\d.．,，\s].*)$", re.S)
 
 
 def match_heading(line: str, loose: bool = False) -> HeadingMatch | None:

@@ -513,6 +513,19 @@ def _read_body(
         out[at:at] = extra
 
 
+def _lines_and_wraps(text: str) -> tuple[list[str], list[bool]]:
+    """The non-blank lines of a text, and for each whether it goes on from the line before
+    without a blank line between (a cell wrapped inside its block, where a Markdown copy of a
+    web table puts a blank line between cells). No line counts as wrapped where splitting
+    run-together headings changed the lines."""
+    source = text.split("\n")
+    kept = [(line, position > 0 and bool(source[position - 1].strip())) for position, line in enumerate(source) if line.strip()]
+    raw = split_lines([line for line, _ in kept])
+    if len(raw) != len(kept):
+        return raw, [False] * len(raw)
+    return raw, [after for _, after in kept]
+
+
 def _table_block(lines: list[str], raw: list[str], start: int, end: int) -> tuple[int, int] | None:
     """(first title line, header line) of a table in [start, end), or None."""
     header = next((i for i in range(start, end) if is_header_line(raw[i])), None)
@@ -529,7 +542,7 @@ def _table_block(lines: list[str], raw: list[str], start: int, end: int) -> tupl
 def parse_document(document: SourceDocument) -> ParsedDocument:
     """Split a document into clauses and headings, in source order."""
     doc_id = document.meta.doc_id
-    raw = split_lines([line for line in document.text.split("\n") if line.strip()])
+    raw, wrapped = _lines_and_wraps(document.text)
     lines = [line.strip() for line in raw]
     frame = find_opening(lines)
     notice_end, (title_start, title_end) = frame.notice[1], frame.title
@@ -563,7 +576,7 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
         if first == title_end > title_start:
             name = lines[title_end - 1]  # a table straight after the title is named by it
         root = table_root(name, table_index, table_count)
-        table_elements = parse_table(doc_id, lines[first:header], raw[header:resume], root)
+        table_elements = parse_table(doc_id, lines[first:header], raw[header:resume], root, wrapped=wrapped[header:resume])
     restarts = _policy_restarts(lines, title_end, sign_at) if notice_end and title_end > title_start and resume == main_end else []
     if restarts:  # a notice that issues several policies: each is read as an attachment
         elements.pop()
@@ -593,7 +606,7 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
             elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:first])))
             name = title_lines[-1] if title_lines else ""
             root = table_root(name, table_index, table_count)
-            elements.extend(parse_table(doc_id, title_lines, raw[header:end], root))
+            elements.extend(parse_table(doc_id, title_lines, raw[header:end], root, wrapped=wrapped[header:end]))
             continue
         title_stop = _title_end(lines, start + 1, end)
         elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:title_stop])))

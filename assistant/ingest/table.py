@@ -18,6 +18,7 @@ with the row after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.ingest.document import Clause, Element, Heading, Kind
@@ -104,17 +105,23 @@ class _Cell:
         return "".join(self.lines)
 
 
-def _cells_per_line(raw_lines: list[str], tabbed: bool) -> list[_Cell]:
+def _cells_per_line(raw_lines: list[str], tabbed: bool, wrapped: Sequence[bool] = ()) -> list[_Cell]:
+    """Cells of a table written a cell per line; a cell goes on over the next line where a
+    tab opens each cell, or where blank lines part the cells (a cell per block)."""
+    # a cell per block: the header's first two cells already stand apart
+    blocks = len(wrapped) == len(raw_lines) > 1 and not wrapped[1]
     cells: list[_Cell] = []
-    for raw in raw_lines:
+    for position, raw in enumerate(raw_lines):
         text = raw.strip()
         if not text:
             continue
-        if not tabbed or raw.startswith("\t") or not cells:
-            cells.append(_Cell([text]))
-        else:
+        goes_on = not raw.startswith("\t") if tabbed else blocks and wrapped[position]
+        if goes_on and cells:
             cells[-1].lines.append(text)
+        else:
+            cells.append(_Cell([text]))
     return cells
+
 
 
 def _header_width(cells: list[_Cell]) -> int:
@@ -187,7 +194,7 @@ class TableBuilder:
         self.lead_above = ""  # the lead cell of the last row that had one, in the current category
         self.elements: list[Element] = []
 
-    def build(self, raw_lines: list[str]) -> list[Element]:
+    def build(self, raw_lines: list[str], wrapped: Sequence[bool] = ()) -> list[Element]:
         first = next(line for line in raw_lines if line.strip())
         rows_by_line = len(split_cells(first)) > 1
         if rows_by_line:
@@ -199,7 +206,7 @@ class TableBuilder:
                 body = _categories_from_column(body)
             return self._assemble([header], body, by_line=True)
         tabbed = any(line.startswith("\t") for line in raw_lines)
-        cells = _cells_per_line(raw_lines, tabbed)
+        cells = _cells_per_line(raw_lines, tabbed, wrapped)
         width = _header_width(cells)
         if width > 3 and _category_first([cell.joined for cell in cells[:width]]) and not _is_column_name(cells[width - 1].joined):
             width -= 1  # 任务类型 / 序号 / … / 旧区改造 / 1: the first row's own leading cell, not a column
@@ -410,7 +417,10 @@ def table_root(name: str, index: int, count: int) -> str:
 _TRAILING_PARENS = re.compile(r"[（(][^（）()]*[）)]$")
 
 
-def parse_table(doc_id: str, title_lines: list[str], raw_lines: list[str], root: str = "", prefix: str = "") -> list[Element]:
-    """Elements of a table whose first line is its 序号 header."""
+def parse_table(
+    doc_id: str, title_lines: list[str], raw_lines: list[str], root: str = "", prefix: str = "", wrapped: Sequence[bool] = ()
+) -> list[Element]:
+    """Elements of a table whose first line is its 序号 header; `wrapped` says which lines go
+    on from the line before without a blank line between."""
     name = title_lines[-1] if title_lines else ""
-    return TableBuilder(doc_id, root or table_root(name, 1, 1), title_lines, prefix).build(raw_lines)
+    return TableBuilder(doc_id, root or table_root(name, 1, 1), title_lines, prefix).build(raw_lines, wrapped)
