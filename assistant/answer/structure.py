@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from assistant.answer.knowledge import Knowledge, Node, display, element_title
 from assistant.answer.knowledge import alnum_chars as _chars
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
-from assistant.extract import asks_quantity
+from assistant.extract import RUN_IN_HEADING, asks_quantity, strip_numbering
 from assistant.ingest.document import Clause, Heading
 from assistant.ingest.numbering import numeral_value
 from assistant.ingest.parse import PREAMBLE_LOCATOR
@@ -400,11 +400,13 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         unit = shape.count_unit if shape.count_unit and shape.count_unit != "个" else _unit_for(children)
         lines.append(f"{name}共{len(children)}{'个附件' if unit == '附件' else unit}{marker}：")
     overview = node.element is None and not shape.counts  # 这个计划主要讲了什么: two levels
+    firsts = [c.element.paragraphs[0] for c in children if isinstance(c.element, Clause) and c.element.paragraphs]
+    whole = not shape.counts and sum(map(len, firsts)) <= SPAN_CHARS
     for child in children:
         element = child.element
         assert element is not None
         child_cite = _cite_node(knowledge, child)
-        line = f"{display(element)}{child_cite.marker}"
+        line = f"{_listed(element, whole)}{child_cite.marker}"
         grouped = [g for g in child.children if _is_section(g)]
         citations.append(child_cite)
         if overview and grouped:
@@ -413,6 +415,21 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
             citations.extend(subdivisions)
         lines.append(line)
     return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
+
+
+def _listed(element: Clause | Heading, whole: bool) -> str:
+    """How a child is listed: by its title, or, where the children are short notes without one
+    (1．申报材料须真实有效，清晰可辨。一经发现造假，…), by its whole first paragraph."""
+    if (
+        whole
+        and isinstance(element, Clause)
+        and element.kind not in ("row", "article")
+        and element.paragraphs
+        and not element.heading
+        and not RUN_IN_HEADING.match(strip_numbering(element.paragraphs[0]))
+    ):
+        return element.paragraphs[0].rstrip("。；;")
+    return display(element)
 
 
 def _span(counted: Sequence[Node]) -> str:
@@ -433,8 +450,25 @@ def _is_section(node: Node) -> bool:
 
 
 def _paragraph_head(paragraph: str) -> str:
-    first = re.split(r"(?<=[。；;])", paragraph, maxsplit=1)[0]
-    return first if len(first) <= HEAD_CHARS else first[:HEAD_CHARS] + "……"
+    """A paragraph's first sentence, and any later sentence stating a dated target (…到2025年底，
+    50平方公里以上…达到…): what a long clause says, in few words."""
+    first, *rest = re.split(r"(?<=[。；;])", paragraph)
+    head = first if len(first) <= HEAD_CHARS else first[:HEAD_CHARS] + "……"
+    return head + "".join(s for s in rest if _DATED_TARGET.search(s) and len(s) <= HEAD_CHARS * 2)
+
+
+_DATED_TARGET = re.compile(r"到\s*\d{4}\s*年")
+CELL_CHARS = 20  # a line this short without punctuation, in a long clause, is a table cell's
+
+
+def _summary(text: str) -> str:
+    """A long clause by its paragraphs' heads; the cells of a table it holds are left out."""
+    heads = [
+        _paragraph_head(p)
+        for position, p in enumerate(text.split("\n"))
+        if position == 0 or len(p) > CELL_CHARS or re.search(r"[。；;，,：:]", p)
+    ]
+    return "\n".join(heads)
 
 
 def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> Answer:
@@ -443,7 +477,7 @@ def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> 
     if clause.title and clause.title not in text:  # a table row's name is not in its content
         text = f"{clause.title}：{text}"
     if len(text) > SPAN_CHARS:  # a long clause: each paragraph by its run-in heading or first sentence
-        text = "\n".join(_paragraph_head(p) for p in text.split("\n"))
+        text = _summary(text)
     return make(question, with_marker(text, clause.marker), kind, [cite(clause, 1.0, clause.paragraphs)])
 
 
