@@ -30,6 +30,7 @@ BLIND6 = Path(__file__).parent / "realdocs-blind6"  # a district page (.html), a
 BLIND7 = Path(__file__).parent / "realdocs-blind7"  # 行动方案 with （责任单位：…）, 若干措施 with 万元, a notice carrying a 方案 (.md)
 BLIND8 = Path(__file__).parent / "realdocs-blind8"  # a bureau 管理办法 by 章/条, a 公告 with a. b. points (.html), a 通告 (.html)
 BLIND9 = Path(__file__).parent / "realdocs-blind9"  # （责任单位：…） paragraphs, a notice with a 序号 task table (.md), a ministry 规则
+BLIND11 = Path(__file__).parent / "realdocs-blind11"  # a decimal 预案 (.txt), 若干措施 with （责任单位：…） (.md), a short support notice
 BLIND10 = Path(__file__).parent / "realdocs-blind10"  # a 申报指南 with 万元 caps, a 资金管理办法 by 章/条, a 实施方案 with tables (.md)
 
 
