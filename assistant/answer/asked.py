@@ -39,9 +39,27 @@ GENERIC = frozenset(
 )
 
 
+# …the thing before 是多少 / 为多少 / 有多少 (年径流总量控制率目标是多少 asks about 年径流总量控制率)
+_ASKED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:是|为|有|达到)多少")
+
+
+_ADVERB = re.compile(r"(?:一共|总共|合计|累计|共计|大概|大约|大致|平均|一般|最多|最少|最高|最低)+$")
+
+
+def _thing_before(question: str) -> list[str]:
+    things = []
+    for match in _ASKED_BEFORE.finditer(question):
+        run = _ADVERB.sub("", match.group(1))
+        run = re.split(r"[的]", _BOUNDARY.split(run)[-1])[-1]
+        run = _QUALIFIER.sub("", run)
+        if len(run) >= 2 and run not in GENERIC:
+            things.append(run)
+    return things
+
+
 def asked_things(question: str) -> list[str]:
     """The things a question asks about, as it words them (购房补贴, 贴息, 地铁站)."""
-    things: list[str] = []
+    things: list[str] = _thing_before(question)
     for match in _ASKING.finditer(question):
         run = match.group(1)
         unit = _UNIT.match(run)
