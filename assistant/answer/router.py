@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from assistant.abstain import AbstentionModel, Evidence
 from assistant.answer import facts
+from assistant.answer.definition import answer_definition
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.leads import answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
@@ -168,7 +169,8 @@ class Answerer:
                 return found
         ranked = self._ranked_documents(question, doc_ids)
         found = (
-            answer_structure(knowledge, question, doc_ids, ranked, full)
+            answer_definition(knowledge, question, doc_ids, ranked)
+            or answer_structure(knowledge, question, doc_ids, ranked, full)
             or answer_targets(knowledge, question, doc_ids, ranked)
             or answer_concept(knowledge, question, doc_ids, ranked)
             or answer_scope(knowledge, question, doc_ids, ranked)
