@@ -161,6 +161,7 @@ class _Titled:
     title: frozenset[str]
     phrase: str  # the title's first phrase (before the first comma)
     phrase_chars: frozenset[str]
+    conjuncts: frozenset[str] = frozenset()  # 支持内容 and 标准 of 支持内容和标准
 
 
 def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
@@ -175,7 +176,8 @@ def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
             text = element_title(node.element)  # type: ignore[arg-type]
             phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
             named = _TRAILING_ASIDE.sub("", text) or text  # （2023-2025年） after a name is not said
-            found.append(_Titled(depth, node, text, frozenset(_chars(named)), phrase, frozenset(_chars(phrase))))
+            parts = frozenset(p for p in _CONJUNCTION.split(named) if len(p) >= MIN_RUN) if _CONJUNCTION.search(named) else frozenset()
+            found.append(_Titled(depth, node, text, frozenset(_chars(named)), phrase, frozenset(_chars(phrase)), parts))
     knowledge.memo[key] = found
     return found
 
@@ -201,6 +203,8 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
         score = shared / len(entry.title) if covered >= MIN_SUBJECT_COVERED else 0.0
         if f"“{subject}”" in entry.text:  # the question quotes a term the heading quotes
             score = max(score, QUOTED_TERM)
+        if any(c in subject and len(_chars(subject.replace(c, "")) - naming) <= MAX_UNNAMED_CHARS for c in entry.conjuncts):
+            score = max(score, QUOTED_TERM)  # 支持内容 names 二、支持内容和标准
         if entry.node.kind == "table" and _names_kind(subject, entry.text) and covered >= MIN_SUBJECT_COVERED:
             # 重点任务清单 names the 清单, not 二、重点任务: its name repeats the document's
             said_name = len((asked | naming) & entry.title) / len(entry.title)
@@ -217,6 +221,10 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
         if best is None or (score, covered, -entry.depth) > (best[0], best[1], -best[2]):
             best = (score, covered, entry.depth, entry.node)
     return (best[0], best[3]) if best else None
+
+
+_CONJUNCTION = re.compile(r"和|及|与|、")
+_ASKS_CONTENTS_OF = re.compile(r"(?:哪些|什么|哪几方面|哪方面)的?内容")
 
 
 _TABLE_KINDS = re.compile(r"(清单|一览表|明细表|任务表|分工表|表)$")
@@ -603,6 +611,7 @@ def answer_structure(
         titled = _titled(knowledge, doc_id, root)
         said = "" if quoted else _name_said(knowledge, doc_id, question)
         texts = {_DOCUMENT_WORDS.sub("", shape_of(question.replace(said, "", 1)).subject)} if said else {subject, shape.subject}
+        texts |= {f"{text}内容" for text in texts if text and _ASKS_CONTENTS_OF.search(question)}  # 支持哪些内容: 支持内容
         found = max(
             (f for text in texts if text and (f := _by_title(titled, text, naming))),
             key=lambda f: f[0],
