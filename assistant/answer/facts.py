@@ -70,7 +70,10 @@ def shared_ranks(hits: Sequence[Hit]) -> list[int]:
 
 def thing_unnamed(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> bool:
     """Whether the top clauses never name what the question asks about (多少贴息 of a plan without 贴息)."""
-    texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in hits[:RELATED_LIMIT]]
+    top = hits[:RELATED_LIMIT]
+    texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in top]
+    # a clause speaks of what its document's title names (北京 of a 北京市发展和改革委员会 notice)
+    texts += [knowledge.documents[doc_id].meta.title for doc_id in {h.doc_id for h in top}]
     return bool(unnamed(question, texts, knowledge.tokens, knowledge.searcher.expander))
 
 
