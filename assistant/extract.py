@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.cues import asked_cues, states_cue
 from assistant.ingest.chunk import sentences
 
-_QUANTITY = re.compile(r"多少|几|多大|多长|多久|多高|多远|何时|哪年|哪一年|什么时候|规模|面积|金额|数量")
+_QUANTITY = re.compile(r"多少|几|多大|多长|多久|多高|多远|何时|哪年|哪一年|哪天|哪一天|哪日|什么时候|规模|面积|金额|数量")
 _SEGMENT = re.compile(r"[^，；：,;]+[，；：,;]?")
 _LEADING_NUMBER = re.compile(
     r"^\s*(第\s*[〇零一二两三四五六七八九十百千\d ]+\s*条[\s\u3000]*|\d{1,3}[.．、]|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]+[)）]|[①-⑳])"
@@ -89,7 +89,7 @@ _MONEY_QUESTION = re.compile(
     r"多少钱|价格|票价|(?<!免)费用|金额|多少元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
 )
 _RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
-_RATIO = re.compile(r"\d\s*[%％‰]|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
+_RATIO = re.compile(r"\d\s*[%％‰]|\d+\s*[∶:：]\s*\d+|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 _WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|从何|起始")
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")

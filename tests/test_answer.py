@@ -162,6 +162,9 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("多久要认证一次？", "待遇领取人员每年至少进行一次资格认证", True),
         ("补贴多长时间发放一次？", "补贴按月申请，次月发放", True),
         ("补贴多长时间发放一次？", "补贴由区民政部门审核后发放", False),
+        # a share said as a ratio of two parts
+        ("共建协同创新中心的出资比例是多少？", "政府、企业按照1∶1比例共同出资", True),
+        ("申报截止时间是哪天？", "申报时间。2026年3月20日前。", True),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
@@ -176,6 +179,7 @@ def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> N
         ("审批几个月能办完？", True),
         ("补贴最多领几年？", True),
         ("被取消资格后多久之内不能再被认定？", True),
+        ("申报截止时间是哪天？", True),
     ],
 )
 def test_a_few_told_of_is_not_a_quantity_asked(question: str, asks: bool) -> None:
