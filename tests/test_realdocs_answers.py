@@ -70,6 +70,11 @@ def test_inline_lead_units_answer_who_leads_and_what_a_unit_leads(real_answerer:
     listing = real_answerer.ask("市人力资源和社会保障局牵头哪些项目？")
     assert listing.kind == "listing" and len(listing.citations) >= 5
     assert all(c.lead_unit and "市人力资源和社会保障局" in c.lead_unit for c in listing.citations)
+    # naming nothing but the document and the role: every item the document gives a lead unit
+    every = real_answerer.ask("广州人才集聚工程的牵头单位都有哪些？")
+    assert every.kind == "listing" and every.answer.startswith("牵头单位明确的事项共")
+    assert len(every.citations) >= 40 and {c.doc_id for c in every.citations} == {"guangzhou-talent-cluster-opinion-2012"}
+    assert "1. 战略性主导产业紧缺人才开发项目（牵头单位：市发展改革委）［二（一）2］" in every.answer
 
 
 def test_amounts_in_chinese_numerals_answer_how_much(real_answerer: Answerer) -> None:

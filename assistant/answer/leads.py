@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from assistant.answer.knowledge import Knowledge
+from assistant.answer.knowledge import Knowledge, display
+from assistant.answer.structure import naming_chars
 from assistant.answer.types import Answer, cite, make
 from assistant.extract import overlap
 from assistant.ingest.document import Clause
@@ -63,10 +64,40 @@ def answer_listing(knowledge: Knowledge, question: str, intent: Intent, doc_ids:
     subject = f"{who}牵头的{what}" if who else what
     if not rows:
         return make(question, f"文件中没有{subject}。", Kind.LISTING, ())
+    return _listed(question, subject, rows)
+
+
+def _listed(question: str, subject: str, rows: list[Clause]) -> Answer:
     lines = [f"{subject}共{len(rows)}项："]
     for number, row in enumerate(rows, start=1):
-        lines.append(f"{number}. {row.title}（{lead_name(row)}：{row.lead_unit}）{row.marker}")
+        lines.append(f"{number}. {row.title or display(row)}（{lead_name(row)}：{row.lead_unit}）{row.marker}")
     return make(question, "\n".join(lines), Kind.LISTING, [cite(row, 1.0) for row in rows])
+
+
+# What a question about every item's lead unit says besides the document's name
+# (上海若干措施的责任单位有哪些, 各项任务的推进单位分别是什么).
+_EVERY = re.compile(r"各项|每项|每一项|所有|全部|分别|各|都|哪些|哪几个|什么|谁|的|是|有|？|\?|，|,")
+_COUNTED = re.compile(r"措施|任务|事项|工作|项目|举措|内容")
+MAX_UNNAMED = 2
+
+
+def answer_every_lead(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
+    """Every item of the one document asked about with its lead unit, when the question names
+    nothing but that document and the lead units (责任单位有哪些)."""
+    documents = knowledge.in_scope(doc_ids)
+    if len(documents) != 1:
+        return None
+    doc_id = documents[0].meta.doc_id
+    rest = question
+    for name in INLINE_NAMES:
+        rest = rest.replace(name, "")
+    rest = _COUNTED.sub("", _EVERY.sub("", rest))
+    if len({ch for ch in rest if ch.isalnum()} - naming_chars(knowledge, doc_id)) > MAX_UNNAMED:
+        return None
+    rows = [row for row in knowledge.led if row.doc_id == doc_id]
+    if not rows:
+        return None
+    return _listed(question, f"{lead_name(rows[0])}明确的事项", rows)
 
 
 def lead_name(row: Clause) -> str:

@@ -16,7 +16,7 @@ from assistant.abstain import AbstentionModel, Evidence
 from assistant.answer import facts
 from assistant.answer.definition import answer_definition
 from assistant.answer.knowledge import Knowledge
-from assistant.answer.leads import answer_lead_unit, answer_listing
+from assistant.answer.leads import answer_every_lead, answer_lead_unit, answer_listing
 from assistant.answer.llm_mode import with_llm
 from assistant.answer.metadata import answer_metadata, answer_metadata_each, answer_purpose, names_a_subject
 from assistant.answer.structure import answer_structure, quotes_a_name
@@ -164,7 +164,7 @@ class Answerer:
             quoted = quotes_a_name(question) and answer_structure(knowledge, question, doc_ids, (), full)
             return quoted or answer_listing(knowledge, question, intent, doc_ids)
         if intent.kind == Kind.LEAD_UNIT:
-            found = answer_lead_unit(knowledge, question, doc_ids)
+            found = answer_every_lead(knowledge, question, doc_ids) or answer_lead_unit(knowledge, question, doc_ids)
             if found:
                 return found
         ranked = self._ranked_documents(question, doc_ids)
