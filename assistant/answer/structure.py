@@ -624,7 +624,9 @@ def answer_structure(
             found = (found[0], ordinal)  # 清单里的行动五: the category so named inside the table named
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
-            full = _by_title(titled, full_subject, set()) if full_subject and not said else None
+            # the document's own name (新疆自然灾害救助应急预案) names none of its parts (3 灾害救助准备)
+            named_part = full_subject and not said and not _names_only_the_document(full_subject, naming, shape)
+            full = _by_title(titled, full_subject, set()) if named_part else None
             bases += [full[1]] if full else []
             node = next((n for base in [*bases, root] if (n := _by_position(base, shape.positions))), None)
             if node is not None:
