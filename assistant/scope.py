@@ -109,7 +109,26 @@ def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope 
         # (公共租赁住房 of two housing policies), not the name of one
         return _place_named(question, documents)
     rest = question.replace(said, "", 1).strip("《》“”\"' ")
+    if len(chosen) > 1:
+        chosen = _by_rest_of_title(chosen, rest, documents)
     return Scope(frozenset(chosen), rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question)
+
+
+_TIE_RUN = 2  # 新疆 of 新疆自然灾害救助应急预案 tells 新疆维吾尔自治区… from 国家…
+
+
+def _by_rest_of_title(chosen: dict[str, str], rest: str, documents: list[DocumentNames]) -> dict[str, str]:
+    """Of documents named equally, those whose titles also hold the words the question says
+    besides (新疆 of 新疆自然灾害救助应急预案); all of them when none does."""
+    runs = {  # the title without the words that named it (新疆维吾尔自治区 of 新疆维吾尔自治区自然灾害救助应急预案)
+        d.doc_id: max((longest_shared_run(rest, title.replace(chosen[d.doc_id], ""))[0] for title in d.titles), default=0)
+        for d in documents
+        if d.doc_id in chosen
+    }
+    top = max(runs.values())
+    if top < _TIE_RUN or list(runs.values()).count(top) == len(runs):
+        return chosen
+    return {doc_id: said for doc_id, said in chosen.items() if runs[doc_id] == top}
 
 
 def _place_named(question: str, documents: list[DocumentNames]) -> Scope | None:

@@ -69,3 +69,16 @@ def test_a_run_of_a_title_followed_by_its_kind_names_it_also_with_a_de_between()
     scope = documents_named("这份关于科技节水的复函是写给谁的？", [reply, other])
     assert scope is not None and scope.doc_ids == {"reply"}
     assert documents_named("关于节水的事是写给谁的？", [reply, other]) is None  # a run of 2 is no name
+
+
+def test_documents_named_alike_are_told_apart_by_the_rest_of_their_titles() -> None:
+    national = DocumentNames("national", "", ("国家自然灾害救助应急预案",))
+    regional = DocumentNames("regional", "", ("新疆维吾尔自治区自然灾害救助应急预案",))
+    both = [national, regional]
+    # 救助 of the question is in both titles' shared name; 新疆 only in the rest of one
+    scope = documents_named("新疆自然灾害救助应急预案里过渡期生活救助怎么安排？", both)
+    assert scope is not None and scope.doc_ids == {"regional"}
+    scope = documents_named("国家自然灾害救助应急预案分为几个部分？", both)
+    assert scope is not None and scope.doc_ids == {"national"}
+    scope = documents_named("自然灾害救助应急预案里过渡期生活救助怎么安排？", both)
+    assert scope is not None and scope.doc_ids == {"national", "regional"}  # nothing tells them apart
