@@ -21,6 +21,13 @@ from assistant.tokenize import Tokenizer
         ("加班费按日工资的多少倍计算？", []),
         ("能领多少钱？", []),
         ("一网通办对老人有什么照顾？", []),  # 什么 asks as often about an abstract quality
+        # the thing before 是多少 / 达到多少, without adverbs, modals and words pointing back
+        ("海绵城市建设的年径流总量控制率目标是多少？", ["年径流总量控制率目标"]),
+        ("屋顶装光伏的面积比例至少要达到多少？", ["面积比例"]),
+        ("交通补贴标准是多少？", ["交通补贴标准"]),  # 交 of 交通 ends nothing before the question word
+        ("那么补贴是多少？", []),
+        ("这笔资金一共有多少钱？", []),
+        ("旧改任务较重的区要拿出多少比例纳入这笔资金？", []),  # 比例 is generic; 纳入 ends the thing
     ],
 )
 def test_asked_things(question: str, things: list[str]) -> None:

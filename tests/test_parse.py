@@ -539,3 +539,23 @@ def test_a_markdown_table_a_cell_per_block_keeps_a_wrapped_cell_whole() -> None:
     assert [c.title for c in rows] == ["规划建设管理", "系统方案"]
     assert [c.lead_unit for c in rows] == ["区建设管理委、区财政局、区水务局，各街镇", "区建设管理委"]
     assert rows[0].text == "指导推进建设工作。"
+
+
+def test_a_figure_alone_on_its_line_is_text_and_a_row_number_always_opens_a_cell() -> None:
+    # 3.42 where item 3 is expected is a table cell's figure (an area in 平方公里), not item 3
+    doc = _parsed("某区方案\n一、重点任务\n1.强化管控。\n2.推进建设。面积如下：\n马陆社区\n3.42\n3.加强指标衔接。\n")
+    assert doc.clause("一/2").text == "2.推进建设。面积如下：\n马陆社区\n3.42"
+    assert doc.clause("一/3").text == "3.加强指标衔接。"
+    # a cell-per-block table whose next row number follows a cell with no blank line between
+    text = (
+        "某区方案\n\n一、总体要求\n\n推进建设。\n\n附件：某区任务分解表\n\n序号\n\n任务类型\n\n重点内容\n\n责任单位\n\n"
+        "1\n\n规划\n\n指导推进。\n\n区建设管理委\n2\n\n系统方案\n\n编制系统方案。\n\n区水务局\n"
+    )
+    rows = [c for c in _parsed(text).clauses if c.kind == Kind.ROW]
+    assert [(c.title, c.lead_unit) for c in rows] == [("规划", "区建设管理委"), ("系统方案", "区水务局")]
+
+
+def test_an_empty_lead_cell_written_out_is_not_a_merged_one() -> None:
+    text = "某市重点工作清单\n序号\t重点任务\t牵头单位\t完成时限\n1\t建设数据中心\t市发展改革委\t2024年\n2\t各部门共同推进\t\t长期\n"
+    doc = _parsed(text)
+    assert [c.lead_unit for c in doc.clauses] == ["市发展改革委", None]

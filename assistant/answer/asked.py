@@ -17,11 +17,16 @@ from assistant.expand import Expander
 # The asked thing follows 多少 / 哪些 / 哪几, up to a verb, a particle or punctuation. 什么 and
 # 哪个 ask as often about an abstract quality (什么效力, 什么照顾) the text words otherwise.
 _ASKING = re.compile(r"(?:多少|哪些|哪几)([\u4e00-\u9fff]{1,10})")
-_BOUNDARY = re.compile(
-    r"能|可以|可|会|要|需|应|该|必须|吗|呢|吧|是|有|在|不|才|就|都|还|没|已|被|同时|怎么|如何|呀|啊|来|为|给|问|用|交|领|拿"
-    r"|牵头|负责|开始|起|收取|发放|印发|确定|申请|获得|享受|执行|施行|实施|处理|参加|办理|打造|建设|提供|计算"
-    r"|纳入|列入|计入|用于|达到|占|这|那"  # 多少比例纳入这笔资金 asks about 比例; 这笔资金 points back
+_BOUNDARY_WORDS = (
+    "能|可以|可|会|要|需|应|该|必须|吗|呢|吧|是|有|在|不|才|就|都|还|没|已|被|同时|怎么|如何|呀|啊|来|为|给|问|用|交|领|拿"
+    "|牵头|负责|开始|起|收取|发放|印发|确定|申请|获得|享受|执行|施行|实施|处理|参加|办理|打造|建设|提供|计算"
+    "|纳入|列入|计入|用于|达到|这|那"  # 多少比例纳入这笔资金 asks about 比例; 这笔资金 points back
 )
+_BOUNDARY = re.compile(_BOUNDARY_WORDS)
+# Before the question word a single character (交 of 交通, 在 of 在职) is too often part of the
+# thing: only words of two characters or more end what comes before it.
+_BOUNDARY_BEFORE = re.compile("|".join(w for w in _BOUNDARY_WORDS.split("|") if len(w) >= 2))
+_CONNECTIVE = re.compile(r"^(?:那么|那样的?|这样的?|这些|那些|这个|那个|这里|那里|这笔|那笔|此外|另外|以及|还有|在)+")
 _PARTS = re.compile(r"的|和|与|及|或|、|以及|方面")
 _QUALIFIER = re.compile(r"^(?:具体|主要|重点|相关|有关)")
 # A classifier after the question word comes before the thing (多少台电脑 asks about 电脑); a
@@ -43,15 +48,20 @@ GENERIC = frozenset(
 _ASKED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:是|为|有|达到)多少")
 
 
-_ADVERB = re.compile(r"(?:一共|总共|合计|累计|共计|大概|大约|大致|平均|一般|最多|最少|最高|最低)+$")
+# adverbs and modal verbs between the thing and 是多少 / 达到多少 (…面积比例至少要达到多少)
+_ADVERB = re.compile(
+    r"(?:一共|总共|合计|累计|共计|大概|大约|大致|平均|一般|最多|最少|最高|最低|至少|至多|不低于|不少于"
+    r"|需要|需|要|应当|应该|应|必须|能够|能|可以|可|将|会)+$"
+)
 
 
 def _thing_before(question: str) -> list[str]:
+    """The things named just before 是多少 / 为多少 / 有多少 / 达到多少."""
     things = []
     for match in _ASKED_BEFORE.finditer(question):
         run = _ADVERB.sub("", match.group(1))
-        run = re.split(r"[的]", _BOUNDARY.split(run)[-1])[-1]
-        run = _QUALIFIER.sub("", run)
+        run = re.split(r"[的]", _BOUNDARY_BEFORE.split(run)[-1])[-1]
+        run = _QUALIFIER.sub("", _CONNECTIVE.sub("", run))
         if len(run) >= 2 and run not in GENERIC:
             things.append(run)
     return things
@@ -85,7 +95,7 @@ def unnamed(
     for thing in asked_things(question):
         if any(term in joined for term in expander.terms_for(thing)):
             continue
-        words = [w for w in tokens(thing) if w not in GENERIC]
+        words = [w for w in tokens(thing) if w not in GENERIC and len(w) > 1]  # a lone character names nothing
         if any(word not in joined for word in words):  # a thing of generic words only is never missing
             missing.append(thing)
     return missing

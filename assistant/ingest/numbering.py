@@ -170,7 +170,10 @@ _BARE_PART = re.compile(r"^([一二三四五六七八九十]{1,3})$")
 
 
 # the item's text must say more than a number: 4.42 alone on its line is a table cell's figure
-_LOOSE_ITEM = re.compile(rf"^((\d{{1,3}})\s*{_DOT})\s*(\d[\d.．,，]*[^\d.．,，\s].*)$", re.S)
+_LOOSE_ITEM = re.compile(
+    rf"^((\d{{1,3}})\s*{_DOT})\s*(?!\d[\d.．,，]*\s*(?:[%％‰]|万人|万元|亿元|平方公里|平方米|公顷|公里|万|亿|元|米|吨|亩|人|个|家)?$)(\d.*)$",
+    re.S,
+)
 
 
 def match_heading(line: str, loose: bool = False) -> HeadingMatch | None:

@@ -116,6 +116,8 @@ def _cells_per_line(raw_lines: list[str], tabbed: bool, wrapped: Sequence[bool] 
         if not text:
             continue
         goes_on = not raw.startswith("\t") if tabbed else blocks and wrapped[position]
+        if goes_on and not tabbed and (_ROW_NUMBER.match(text) or _category(text)):
+            goes_on = False  # a row number or a category opens its own cell, blank line or not
         if goes_on and cells:
             cells[-1].lines.append(text)
         else:
@@ -305,9 +307,9 @@ class TableBuilder:
             fields = ((self.leading_name, leading), *fields)
         content_lines = values[content].lines if content else []
         lead = lead or inline_lead("\n".join(content_lines))
-        if lead and columns.lead is not None and columns.lead < len(values):
+        if lead and columns.lead is not None and columns.lead < len(values) and joined[columns.lead]:
             self.lead_above = lead
-        elif not lead and self.lead_above and columns.lead is not None:
+        elif not lead and self.lead_above and columns.lead is not None and columns.lead >= len(values):
             # a merged lead cell is written once, on the first row it spans: the rows
             # below it in the same category, with no lead of their own, share it
             lead = self.lead_above
