@@ -109,17 +109,18 @@ def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope 
         # (公共租赁住房 of two housing policies), not the name of one
         return _place_named(question, documents)
     rest = question.replace(said, "", 1).strip("《》“”\"' ")
-    if len(chosen) > 1:
-        chosen = _by_rest_of_title(chosen, rest, documents)
+    if len(chosen) > 1:  # the words just before the name (新疆 of 新疆自然灾害救助应急预案), not what is asked
+        chosen = _by_rest_of_title(chosen, question[: max(question.find(said), 0)][-_PREFIX_CHARS:], documents)
     return Scope(frozenset(chosen), rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question)
 
 
 _TIE_RUN = 2  # 新疆 of 新疆自然灾害救助应急预案 tells 新疆维吾尔自治区… from 国家…
+_PREFIX_CHARS = 8  # a place or issuer said before a document's name: 新疆维吾尔自治区, 上海市
 
 
 def _by_rest_of_title(chosen: dict[str, str], rest: str, documents: list[DocumentNames]) -> dict[str, str]:
     """Of documents named equally, those whose titles also hold the words the question says
-    besides (新疆 of 新疆自然灾害救助应急预案); all of them when none does."""
+    just before their name (新疆 of 新疆自然灾害救助应急预案); all of them when none does."""
     runs = {  # the title without the words that named it (新疆维吾尔自治区 of 新疆维吾尔自治区自然灾害救助应急预案)
         d.doc_id: max((longest_shared_run(rest, title.replace(chosen[d.doc_id], ""))[0] for title in d.titles), default=0)
         for d in documents

@@ -164,7 +164,10 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("补贴多长时间发放一次？", "补贴由区民政部门审核后发放", False),
         # a share said as a ratio of two parts
         ("共建协同创新中心的出资比例是多少？", "政府、企业按照1∶1比例共同出资", True),
+        ("补贴比例是多少？", "受理时间为工作日上午9:00至12:00", False),  # a clock time is no share
+        ("补贴比例是多少？", "阶段1：2024年底前完成", False),
         ("申报截止时间是哪天？", "申报时间。2026年3月20日前。", True),
+        ("申报截止是哪日？", "联系电话12345", False),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.asked import asked_things, unnamed
+from assistant.answer.definition import asked_term, defines
 from assistant.expand import Expander
 from assistant.tokenize import Tokenizer
 
@@ -41,3 +42,25 @@ def test_a_thing_counts_as_named_through_an_official_term_it_stands_for() -> Non
     assert unnamed("开网店的有哪些网店奖励？", texts, tokens, expander) == []
     assert unnamed("有哪些贴息？", texts, tokens, expander) == ["贴息"]
     assert unnamed("有哪些具体支持措施？", texts, tokens, expander) == []  # generic words name nothing
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("办法里说的“重点旧改地块”指哪些区的地块？", "重点旧改地块"),
+        ("请问重点旧改地块是指什么？", "重点旧改地块"),
+        ("什么是价格欺诈？", "价格欺诈"),
+        ("“一网通办”是什么意思？", "一网通办"),
+        ("价格欺诈会受到什么处罚？", ""),  # not a question of meaning
+        ("“两新”政策的补贴标准是什么？", ""),  # the quoted name is not what is asked about
+    ],
+)
+def test_the_term_a_question_asks_the_meaning_of(question: str, term: str) -> None:
+    assert asked_term(question) == term
+
+
+def test_a_sentence_defines_a_term_only_in_the_words_texts_define_with() -> None:
+    assert defines("本办法所称的重点旧改地块，是指黄浦、杨浦等区内的旧区改造地块。", "重点旧改地块")
+    assert defines("本条例所称生活垃圾,是指在日常生活中产生的固体废物。", "生活垃圾")
+    assert not defines("本条例所称生活垃圾分类，是指按照规定分类投放。", "生活垃圾")  # a longer term
+    assert not defines("网格化管理是指挥调度的基础。", "网格化管理")  # 是指挥, not 是指

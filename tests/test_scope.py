@@ -82,3 +82,6 @@ def test_documents_named_alike_are_told_apart_by_the_rest_of_their_titles() -> N
     assert scope is not None and scope.doc_ids == {"national"}
     scope = documents_named("自然灾害救助应急预案里过渡期生活救助怎么安排？", both)
     assert scope is not None and scope.doc_ids == {"national", "regional"}  # nothing tells them apart
+    # what is asked after the name tells nothing: 国家层面 is no part of the name said
+    scope = documents_named("自然灾害救助应急预案中国家层面的响应分几级？", both)
+    assert scope is not None and scope.doc_ids == {"national", "regional"}

@@ -17,12 +17,13 @@ from assistant.extract import strip_numbering
 from assistant.ingest.chunk import sentences
 from assistant.intent import Kind
 
-_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,20})[”\"」]")
+# a quoted term asked about right after its closing quote: “重点旧改地块”指哪些 / “一网通办”是什么意思
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,20})[”\"」](?:是指|指的是|指|是什么意思|什么意思|的含义|的定义|是什么(?=[？?]|$))")
 _ASKS_MEANING = re.compile(r"是指|指的是|指什么|指哪|指谁|[”\"」]指|什么意思|含义|定义|何谓|何为|什么是|是什么")
 _TERM_BEFORE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,30}?)(?:是指|指的是|指什么|指哪些|指哪|是什么意思|什么意思|的含义|的定义)")
 _TERM_AFTER = re.compile(r"(?:什么是|何谓|何为)([\u4e00-\u9fffA-Za-z0-9]{2,20})")
 # what stands before the term in a question without being part of it
-_LEAD_IN = re.compile(r"^.*(?:所称的?|所说的?|里的|中的|规定的|提到的|讲的|说的)")
+_LEAD_IN = re.compile(r"^.*(?:所称的?|所说的?|里的|中的|规定的|提到的|讲的|说的)|^(?:请问|这个|那个|文件|本办法|本条例|本规定)")
 _DEFINES = ("所称", "是指", "系指", "指的是")
 
 
@@ -39,15 +40,21 @@ def asked_term(question: str) -> str:
     return _LEAD_IN.sub("", found.group(1))
 
 
-def _defines(sentence: str, term: str) -> bool:
+def defines(sentence: str, term: str) -> bool:
     """Whether a sentence defines the term: 所称…term…是指, or term right before 是指/系指/，指."""
     at = sentence.find(term)
     if at < 0:
         return False
     before, after = sentence[:at], sentence[at + len(term) :]
-    if "所称" in before[-12:] and re.match(r"[^。；]{0,12}?(?:，|,)?(?:是指|系指|指|包括)", after):
+    if "所称" in before[-12:] and _DEFINING.match(after):
         return True
-    return bool(re.match(r"(?:，|,)?(?:是指|系指|指的是)", after))
+    return bool(re.match(rf"{_AFTER_TERM}(?:是指|系指|指的是){_NOT_A_VERB}", after))
+
+
+# between a term and the word defining it: a closing quote, （以下简称…）, 行为 or nothing
+_AFTER_TERM = r"[”\"」]?(?:（[^）]{0,20}）|\([^)]{0,20}\))?(?:行为)?[，,]?"
+_NOT_A_VERB = r"(?!挥|导|标|示|引|定|令|派|责|出)"  # 是指挥, 指导, 指标 … are no definition
+_DEFINING = re.compile(rf"{_AFTER_TERM}(?:是指|系指|指|包括){_NOT_A_VERB}")
 
 
 def answer_definition(
@@ -62,7 +69,7 @@ def answer_definition(
             if term not in clause.text or not any(word in clause.text for word in _DEFINES):
                 continue
             for sentence in sentences(clause.text):
-                if _defines(sentence, term):
+                if defines(sentence, term):
                     quote = strip_numbering(sentence).rstrip("。；;")  # 第二条 本办法所称…
                     return make(question, with_marker(quote, clause.marker), Kind.FACT, [cite(clause, 1.0, [sentence])])
     return None

@@ -79,13 +79,14 @@ def _listed(question: str, subject: str, rows: list[Clause]) -> Answer:
 _EVERY = re.compile(r"各项|每项|每一项|所有|全部|分别|各|都|哪些|哪几个|什么|谁|的|是|有|？|\?|，|,")
 _COUNTED = re.compile(r"措施|任务|事项|工作|项目|举措|内容")
 MAX_UNNAMED = 2
+_PLURAL = re.compile(r"哪些|哪几|都|各|分别|所有|全部|每项|每一项")
 
 
 def answer_every_lead(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:
     """Every item of the one document asked about with its lead unit, when the question names
     nothing but that document and the lead units (责任单位有哪些)."""
     documents = knowledge.in_scope(doc_ids)
-    if len(documents) != 1:
+    if len(documents) != 1 or not _PLURAL.search(question):  # X的牵头单位是谁 asks about one item
         return None
     doc_id = documents[0].meta.doc_id
     rest = question

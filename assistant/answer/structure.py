@@ -15,6 +15,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
+import jieba
+
 from assistant.answer.knowledge import Knowledge, Node, display, element_title
 from assistant.answer.knowledge import alnum_chars as _chars
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
@@ -79,18 +81,34 @@ class Shape:
     whole: bool = False  # asks for the layout of the whole document (几个部分, 多少条)
 
 
-def shape_of(question: str) -> Shape:
+def shape_of(question: str, own_titles: Sequence[str] = ()) -> Shape:
+    """What a structure question asks; `own_titles` are the names of the documents in scope
+    (《电力监管条例》第三十三条 is another text's article, 《嘉兴市…条例》第十条 this one's)."""
     positions = tuple(
         (value, found.group(2))
         for found in _POSITION.finditer(question)
         if (value := numeral_value(found.group(1))) is not None
-        and not question[: found.start()].rstrip().endswith("》")  # 《电力监管条例》第三十三条: another text's article
+        and not _of_another_text(question[: found.start()], own_titles)
     )
     unit = _COUNT_UNIT.search(question)
     counts = bool(unit or _COUNT.search(question))
     subject = _QUESTION_WORDS.sub("", question)
     contents = bool(_CONTENTS.search(question))
     return Shape(positions, counts, unit.group(1) if unit else "", contents, subject, bool(_WHOLE.search(question)))
+
+
+_BOOK_BEFORE = re.compile(r"《([^》]*)》\s*$")
+_BARE_KIND = re.compile(r"^本?(?:条例|规定|办法|细则|规则|意见|方案|计划|通知|决定|预案|措施|规划)$")
+
+
+def _of_another_text(before: str, own_titles: Sequence[str]) -> bool:
+    """Whether a position follows the name of a text other than the document asked about: a
+    《…》 that is neither empty (its name taken out), nor a bare kind (《条例》), nor its title."""
+    book = _BOOK_BEFORE.search(before)
+    if book is None:
+        return False
+    name = book.group(1).strip()
+    return bool(name) and not _BARE_KIND.match(name) and not any(_quotes_title(name, title) for title in own_titles)
 
 
 def subject_of(question: str) -> str:
@@ -176,7 +194,7 @@ def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
             text = element_title(node.element)  # type: ignore[arg-type]
             phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
             named = _TRAILING_ASIDE.sub("", text) or text  # （2023-2025年） after a name is not said
-            parts = frozenset(p for p in _CONJUNCTION.split(named) if len(p) >= MIN_RUN) if _CONJUNCTION.search(named) else frozenset()
+            parts = _conjuncts(named) if _CONJUNCTION.search(named) else frozenset()
             found.append(_Titled(depth, node, text, frozenset(_chars(named)), phrase, frozenset(_chars(phrase)), parts))
     knowledge.memo[key] = found
     return found
@@ -224,10 +242,25 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
 
 
 _CONJUNCTION = re.compile(r"和|及|与|、")
+_CONJUNCTION_WORDS = frozenset({"和", "及", "与", "以及", "、"})
+
+
+def _conjuncts(title: str) -> frozenset[str]:
+    """支持内容 and 标准 of 支持内容和标准: the parts a title joins, split at conjunctions that are
+    words of their own (not 和 of 和谐, 及 of 普及, 与 of 参与)."""
+    parts, current = [], ""
+    for word in jieba.lcut(title):
+        if word in _CONJUNCTION_WORDS:
+            parts.append(current)
+            current = ""
+        else:
+            current += word
+    parts.append(current)
+    return frozenset(p for p in parts if len(p) >= MIN_RUN) if len(parts) > 1 else frozenset()
 _ASKS_CONTENTS_OF = re.compile(r"(?:哪些|什么|哪几方面|哪方面)的?内容")
 
 
-_TABLE_KINDS = re.compile(r"(清单|一览表|明细表|任务表|分工表|表)$")
+_TABLE_KINDS = re.compile(r"(清单|一览表|明细表|任务表|分工表|分解表|计划表|汇总表)$")
 
 
 def _names_kind(subject: str, title: str) -> bool:
@@ -259,8 +292,10 @@ def _says_ordinal(entry: _Titled, question: str) -> bool:
     )
 
 
-def _said_ordinal(titled: Sequence[_Titled], question: str) -> Node | None:
-    return next((entry.node for entry in titled if _says_ordinal(entry, question)), None)
+def _said_ordinal(titled: Sequence[_Titled], question: str, inside: Node) -> Node | None:
+    """The node under `inside` whose ordinal name (行动五) the question says."""
+    below = inside.walk()
+    return next((entry.node for entry in titled if _says_ordinal(entry, question) and entry.node in below), None)
 
 
 _NAMED_ORDINAL = re.compile(NAMED_ORDINAL)
@@ -469,14 +504,26 @@ _DATED_TARGET = re.compile(r"到\s*\d{4}\s*年")
 CELL_CHARS = 20  # a line this short without punctuation, in a long clause, is a table cell's
 
 
+_FIGURE_CELL = re.compile(r"^[\d.．%％/~～—-]+(?:年|万|亿|个)?$")  # 4.42, 25%, 2020年-2023年
+MIN_CELL_RUN = 4  # short lines in a row, one of them a bare figure: a table's cells, not a list
+
+
 def _summary(text: str) -> str:
-    """A long clause by its paragraphs' heads; the cells of a table it holds are left out."""
-    heads = [
-        _paragraph_head(p)
-        for position, p in enumerate(text.split("\n"))
-        if position == 0 or len(p) > CELL_CHARS or re.search(r"[。；;，,：:]", p)
-    ]
-    return "\n".join(heads)
+    """A long clause by its paragraphs' heads; the cells of a table it holds are left out (a run
+    of short lines without punctuation, one of them a bare figure; a list of names stays)."""
+    lines = text.split("\n")
+    short = [len(p) <= CELL_CHARS and not re.search(r"[。；;，,：:]", p) for p in lines]
+    dropped: set[int] = set()
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and short[end]:
+            end += 1
+        run = range(max(start, 1), end)
+        if len(run) >= MIN_CELL_RUN and any(_FIGURE_CELL.match(lines[i].strip()) for i in run):
+            dropped.update(run)
+        start = end + 1
+    return "\n".join(_paragraph_head(p) for i, p in enumerate(lines) if i not in dropped)
 
 
 def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> Answer:
@@ -582,12 +629,12 @@ def answer_structure(
     `question` has the words naming the document taken out; `full_question` keeps them (a
     position may be counted inside an attachment the question names by its title).
     """
-    shape = shape_of(question)
+    documents = knowledge.in_scope(doc_ids, ranked)
+    shape = shape_of(question, [_document_titles(knowledge, d.meta.doc_id) for d in documents])
     if not (shape.positions or shape.counts or shape.contents):
         return None
     if asks_quantity(question) and not (shape.counts or shape.positions):
         return None  # 多长时间内启动奖励程序 asks a figure inside the chapter, not for the chapter
-    documents = knowledge.in_scope(doc_ids, ranked)
     quoted = _QUOTED.findall(question)
     subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
     titles_quoted = quoted + _BOOK_TITLE.findall(full_question or question)
@@ -620,7 +667,7 @@ def answer_structure(
         verbatim = None if found and found[0] >= 1.0 else _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
         if verbatim is not None:
             found = (1.0, verbatim)  # 主要任务有哪些 names 一、主要任务, though 主要 is a question word
-        elif found is not None and (ordinal := _said_ordinal(titled, question)) in found[1].walk():
+        elif found is not None and (ordinal := _said_ordinal(titled, question, found[1])) is not None:
             found = (found[0], ordinal)  # 清单里的行动五: the category so named inside the table named
         if shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
