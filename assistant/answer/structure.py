@@ -24,7 +24,7 @@ from assistant.extract import RUN_IN_HEADING, asks_quantity, strip_numbering
 from assistant.ingest.document import Clause, Heading
 from assistant.ingest.numbering import numeral_value
 from assistant.ingest.parse import PREAMBLE_LOCATOR
-from assistant.ingest.table import NAMED_ORDINAL
+from assistant.ingest.table import NAMED_ORDINAL, TRAILING_PARENS
 from assistant.intent import Kind
 from assistant.scope import MIN_SHARED_CHARS, longest_shared_run
 
@@ -193,7 +193,7 @@ def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
         if _has_title(node):
             text = element_title(node.element)  # type: ignore[arg-type]
             phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
-            named = _TRAILING_ASIDE.sub("", text) or text  # （2023-2025年） after a name is not said
+            named = TRAILING_PARENS.sub("", text) or text  # （2023-2025年） after a name is not said
             parts = _conjuncts(named) if _CONJUNCTION.search(named) else frozenset()
             found.append(_Titled(depth, node, text, frozenset(_chars(named)), phrase, frozenset(_chars(phrase)), parts))
     knowledge.memo[key] = found
@@ -265,11 +265,9 @@ _TABLE_KINDS = re.compile(r"(清单|一览表|明细表|任务表|分工表|分�
 
 def _names_kind(subject: str, title: str) -> bool:
     """Whether a question says the word a table's name ends with (清单 of …任务清单（2023-2025年）)."""
-    kind = _TABLE_KINDS.search(_TRAILING_ASIDE.sub("", title))
+    kind = _TABLE_KINDS.search(TRAILING_PARENS.sub("", title))
     return kind is not None and kind.group(1) in subject
 
-
-_TRAILING_ASIDE = re.compile(r"[（(][^（）()]*[）)]$")
 
 
 def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: str) -> Node | None:

@@ -413,10 +413,10 @@ def table_root(name: str, index: int, count: int) -> str:
     """清单 or 附表 by the table's name; numbered when a document has several tables."""
     if count > 1:
         return f"附表{index}"
-    return "清单" if _TRAILING_PARENS.sub("", name).endswith("清单") else "附表"
+    return "清单" if TRAILING_PARENS.sub("", name).endswith("清单") else "附表"
 
 
-_TRAILING_PARENS = re.compile(r"[（(][^（）()]*[）)]$")
+TRAILING_PARENS = re.compile(r"[（(][^（）()]*[）)]$")  # …清单（2023-2025年）: an aside after a name
 
 
 def parse_table(
