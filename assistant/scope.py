@@ -118,11 +118,11 @@ _TIE_RUN = 2  # 新疆 of 新疆自然灾害救助应急预案 tells 新疆维�
 _PREFIX_CHARS = 8  # a place or issuer said before a document's name: 新疆维吾尔自治区, 上海市
 
 
-def _by_rest_of_title(chosen: dict[str, str], rest: str, documents: list[DocumentNames]) -> dict[str, str]:
+def _by_rest_of_title(chosen: dict[str, str], before: str, documents: list[DocumentNames]) -> dict[str, str]:
     """Of documents named equally, those whose titles also hold the words the question says
     just before their name (新疆 of 新疆自然灾害救助应急预案); all of them when none does."""
     runs = {  # the title without the words that named it (新疆维吾尔自治区 of 新疆维吾尔自治区自然灾害救助应急预案)
-        d.doc_id: max((longest_shared_run(rest, title.replace(chosen[d.doc_id], ""))[0] for title in d.titles), default=0)
+        d.doc_id: max((longest_shared_run(before, title.replace(chosen[d.doc_id], ""))[0] for title in d.titles), default=0)
         for d in documents
         if d.doc_id in chosen
     }

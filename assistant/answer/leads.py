@@ -76,10 +76,10 @@ def _listed(question: str, subject: str, rows: list[Clause]) -> Answer:
 
 # What a question about every item's lead unit says besides the document's name
 # (上海若干措施的责任单位有哪些, 各项任务的推进单位分别是什么).
-_EVERY = re.compile(r"各项|每项|每一项|所有|全部|分别|各|都|哪些|哪几个|什么|谁|的|是|有|？|\?|，|,")
+_PLURAL = re.compile(r"哪些|哪几|都|各|分别|所有|全部|每项|每一项")
+_EVERY = re.compile(rf"各项|哪几个|{_PLURAL.pattern}|什么|谁|的|是|有|？|\?|，|,")
 _COUNTED = re.compile(r"措施|任务|事项|工作|项目|举措|内容")
 MAX_UNNAMED = 2
-_PLURAL = re.compile(r"哪些|哪几|都|各|分别|所有|全部|每项|每一项")
 
 
 def answer_every_lead(knowledge: Knowledge, question: str, doc_ids: Collection[str] | None) -> Answer | None:

@@ -628,7 +628,8 @@ def answer_structure(
     position may be counted inside an attachment the question names by its title).
     """
     documents = knowledge.in_scope(doc_ids, ranked)
-    shape = shape_of(question, [_document_titles(knowledge, d.meta.doc_id) for d in documents])
+    own_titles = [_document_titles(knowledge, d.meta.doc_id) for d in documents] if "》" in question else []
+    shape = shape_of(question, own_titles)
     if not (shape.positions or shape.counts or shape.contents):
         return None
     if asks_quantity(question) and not (shape.counts or shape.positions):
