@@ -34,7 +34,7 @@ CHINESE_FIGURE = re.compile(
 # Which-ones questions (哪几类, 哪几个) ask for a list, not a number.
 _WHICH_ONES = re.compile(r"哪几")
 # 之前几个月, 好几个人, 这几年 tell of a few, they ask nothing
-_VAGUE = re.compile(r"(?:之前|以前|之后|以后|过去|最近|好|这|那|头)几")
+_VAGUE = re.compile(r"(?:(?<!提)前|以后|之后|过去|最近|好|这|那|头)几")
 LONG_SENTENCE = 220
 # A short sentence that is conditional (…的，处…罚款) or states several figures of the kind
 # asked (城镇…2094.4元，其农村…分别为…) is quoted whole: its condition and its other figures
@@ -91,7 +91,10 @@ _MONEY_QUESTION = re.compile(
 _RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
 _RATIO = re.compile(r"\d\s*[%％‰]|(?<![\d:：∶])\d{1,2}\s*[∶:：]\s*\d(?![\d:：∶])|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
-_WHEN_QUESTION = re.compile(r"何时|什么时候|哪天|哪一天|哪日|从何|起始")
+# 几月 and 几号 ask a date, 几点 a clock time (几点开门); 几个月 asks how long
+_WHEN_QUESTION = re.compile(
+    r"何时|什么时候|哪天|哪一天|哪日|从何|起始|几月(?!内)|几号|几时|哪一?年(?!内)|几点(?=钟|[开关到前后起停止]|$|[？?，,、])"
+)
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
 _MEASURE_QUESTION = re.compile(r"几\s*(个|项|名|条|类|家|次|人|倍|天|年|月)")
 # 几天 is answered by 五日内, 几个月 by 6个月, 几名 by 3人
@@ -107,6 +110,8 @@ _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _POINT_IN_TIME = re.compile(
     r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[〇零一二三四五六七八九十]+年[一二三四五六七八九十]+月"
     r"|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|之日起|起施行|起执行|前|内|后"
+    # a clock time: 8时, 24:00, 二十四时 (not 一时间, 同时)
+    r"|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?|\d{1,2}\s*[:：]\s*\d{2}|(?<![同及随适])[一二三四五六七八九十]{1,3}时(?![间期候代])"
 )
 _NAMES = re.compile(r"《[^》]*》|〔\d{4}〕\d+号|（\d{4}\s*[—–-]\s*\d{4}\s*年）")
 

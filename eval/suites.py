@@ -101,4 +101,14 @@ SUITES = {
     "paraphrase-heldout": Suite(
         "paraphrase-heldout", EVAL_DIR / "realdocs-heldout", EVAL_DIR / "paraphrase" / "heldout.jsonl", "heldout"
     ),
+    # a second held-out set in everyday words (2026-12-01), on documents of blind sets 4, 6 and 9
+    "paraphrase-blind4": Suite(
+        "paraphrase-blind4", EVAL_DIR / "realdocs-blind4", EVAL_DIR / "paraphrase" / "blind4.jsonl", "blind4"
+    ),
+    "paraphrase-blind6": Suite(
+        "paraphrase-blind6", EVAL_DIR / "realdocs-blind6", EVAL_DIR / "paraphrase" / "blind6.jsonl", "blind6"
+    ),
+    "paraphrase-blind9": Suite(
+        "paraphrase-blind9", EVAL_DIR / "realdocs-blind9", EVAL_DIR / "paraphrase" / "blind9.jsonl", "blind9"
+    ),
 }
