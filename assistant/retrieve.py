@@ -143,6 +143,20 @@ class Searcher:
         """BM25 scores of the chunks in scope sharing at least one token with the query."""
         return self.index.backend.sparse(self.index.tokenizer.tokens(query), CANDIDATES, scope)
 
+    def keyword_tokens(self, query: str) -> list[str]:
+        """The query's tokens and those of the official terms its everyday words stand for.
+
+        A term counts as the words it is made of (机动车驾驶证 → 机动车, 驾驶证), not with every
+        sub-word search mode adds (机动, 动车, 驾驶): an everyday word the question said once
+        must not outweigh the words it said itself.
+        """
+        tokenize = self.index.tokenizer.tokens
+        tokens = tokenize(query)
+        for term in self.expander.terms_for(query, self._corpus_text.__contains__):
+            words = tokenize(term)
+            tokens += [w for w in words if not any(w != other and w in other for other in words)]
+        return tokens
+
     def search(
         self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None, within: str | None = None
     ) -> list[Hit]:
@@ -159,8 +173,8 @@ class Searcher:
         """
         scope = Scope.of(doc_ids, within)
         # the dense model reads everyday words well; the keyword ranking needs the official ones
-        expanded = self.expander.expand(query, self._corpus_text.__contains__)
-        dense, sparse = self.dense_scores(query, scope), self.bm25_scores(expanded, scope)
+        dense = self.dense_scores(query, scope)
+        sparse = self.index.backend.sparse(self.keyword_tokens(query), CANDIDATES, scope)
         if self.fusion == "rrf":
             rankings = [sorted(scores, key=scores.__getitem__, reverse=True) for scores in (dense, sparse)]
             best_possible = len(rankings) / (self.rrf_k + 1)
