@@ -49,6 +49,7 @@ SUITES = {
     "blind9": Suite("blind9", EVAL_DIR / "realdocs-blind9", EVAL_DIR / "realdocs-blind9" / "gold.jsonl"),
     "blind10": Suite("blind10", EVAL_DIR / "realdocs-blind10", EVAL_DIR / "realdocs-blind10" / "gold.jsonl"),
     "blind11": Suite("blind11", EVAL_DIR / "realdocs-blind11", EVAL_DIR / "realdocs-blind11" / "gold.jsonl"),
+    "blind12": Suite("blind12", EVAL_DIR / "realdocs-blind12", EVAL_DIR / "realdocs-blind12" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -95,6 +96,9 @@ SUITES = {
     ),
     "structure-blind11": Suite(
         "structure-blind11", EVAL_DIR / "realdocs-blind11", EVAL_DIR / "structure" / "blind11.jsonl", "blind11"
+    ),
+    "structure-blind12": Suite(
+        "structure-blind12", EVAL_DIR / "realdocs-blind12", EVAL_DIR / "structure" / "blind12.jsonl", "blind12"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

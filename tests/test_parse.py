@@ -347,6 +347,21 @@ def test_legal_articles_under_chapters_and_items_in_articles() -> None:
     assert {e.locator for e in doc.elements if isinstance(e, Heading) and e.kind == "chapter"} == {"第一章", "第二章"}
 
 
+def test_an_article_named_in_round_brackets_and_one_that_only_names_its_items() -> None:
+    text = (
+        "某市专项资金扶持办法\n第一条（目的和依据）\n为推动产业发展，制定本办法。\n第二条（支持范围）\n（一）海上风电\n"
+        "（二）光伏\n1.光伏电站项目\n2.分布式光伏项目\n第三条（支持方式）\n（一）按发电量给予奖励。\n"
+        "第四条 本办法自2025年1月1日起施行。"
+    )
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    assert [c.locator for c in doc.clauses] == ["第一条", "第二条/一", "第二条/二/1", "第二条/二/2", "第三条/一", "第四条"]
+    headings = {e.locator: e for e in doc.elements if isinstance(e, Heading)}
+    assert {"第二条", "第二条/二", "第三条"} <= set(headings)
+    assert doc.clause("第一条").label == "第一条（目的和依据）"
+    assert headings["第二条"].label == "第二条（支持范围）"
+    assert non_blank(render(doc)) == non_blank(text)
+
+
 def test_a_paragraph_after_an_articles_items_is_its_next_kuan() -> None:
     text = (
         "某市条例\n第一条 管理人按照下列规定确定：\n（一）委托物业服务企业管理的，物业服务企业为管理人；\n"

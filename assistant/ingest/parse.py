@@ -68,6 +68,8 @@ _TITLE_ONLY_STYLES = (Style.BOOK, Style.DIVISION, Style.CHAPTER, Style.SUBCHAPTE
 _HEADING_TITLE_CHARS = 40
 _SHORT_TITLE_CHARS = 16
 _ARTICLE_TITLE_CHARS = 16  # 第9条 鼓励企业科技创新。… : a short first sentence is the article's title
+# an article's name in round brackets straight after its number, alone or before its text
+_BRACKETED_NAME = re.compile(r"^[（(][^（）()，。；：,;:]{2,16}[）)](?=\s|$|[^\d])")
 
 
 @dataclass
@@ -91,6 +93,8 @@ class _Node:
 
     rank: float = -1.0
     kind: Kind | None = None  # set for nodes no numbering token opens (款)
+    # its line names it and says nothing (第四条（支持范围）, （二）光伏): with children, a heading
+    names_only: bool = False
 
 
 def _is_inline(found: HeadingMatch) -> bool:
@@ -103,6 +107,8 @@ def _title_of(found: HeadingMatch, inline: bool) -> str:
         rest = found.rest
         if rest.startswith(("【", "［")) and ("】" in rest or "］" in rest):
             return rest[1 : max(rest.find("】"), rest.find("］"))]
+        if named := _BRACKETED_NAME.match(rest):  # 第一条（目的和依据）, brackets kept as printed
+            return named.group(0)
         first = first_sentence(rest)
         short = len(first) <= _ARTICLE_TITLE_CHARS and not re.search(r"[，、；：,;:]", first) and first != rest
         return first if short else ""
@@ -292,7 +298,8 @@ class _BodyReader:
         else:
             cite = parent.cite + found.cite
             label_tokens = parent.label_tokens + found.printed
-        crumb = f"{found.printed}{found.separator}{title}".strip() if title else found.printed
+        separator = "" if title.startswith(("（", "(")) else found.separator  # 第一条（目的和依据） as printed
+        crumb = f"{found.printed}{separator}{title}".strip() if title else found.printed
         node = _Node(
             heading=found,
             locator=locator,
@@ -303,6 +310,7 @@ class _BodyReader:
             heading_line="" if inline else line,
             paragraphs=[line] if inline else [],
             rank=rank,
+            names_only=inline and not _carries_text(found),
         )
         parent.children.append(node)
         self.stack.append(node)
@@ -373,12 +381,16 @@ def _emit(node: _Node, doc_id: str, out: list[Element], lead: str | None) -> Non
     locator = "/".join(node.locator)
     kind = node.kind or _KIND_OF_STYLE[node.heading.style]  # type: ignore[union-attr]
     separator = node.heading.separator if node.heading is not None else ""
+    if node.title.startswith(("（", "(")):  # as printed, like the crumb
+        separator = ""
     label = f"{node.label_tokens}{separator}{node.title}".strip() if node.title else node.label_tokens
     own_lead = inline_lead("\n".join([node.heading_line, *node.paragraphs])) or lead
     paragraphs = node.paragraphs
     heading_line = node.heading_line
     if not paragraphs and not node.children:  # a heading with no text under it is its own text
         paragraphs, heading_line = [node.heading_line], ""
+    if node.names_only and node.children and len(paragraphs) == 1:  # …and one over its items is a heading
+        paragraphs, heading_line = [], paragraphs[0]
     if paragraphs:
         text = "\n".join(paragraphs)
         fields = tuple(inline_fields(text))
@@ -399,7 +411,7 @@ def _emit(node: _Node, doc_id: str, out: list[Element], lead: str | None) -> Non
             )
         )
     else:
-        out.append(Heading(doc_id, locator, kind, node.crumbs[-1], node.heading_line, node.cite))
+        out.append(Heading(doc_id, locator, kind, node.crumbs[-1], heading_line, node.cite))
     for child in node.children:
         _emit(child, doc_id, out, own_lead)
 
