@@ -95,8 +95,9 @@ _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九�
 _WHEN_QUESTION = re.compile(
     r"何时|什么时候|哪天|哪一天|哪日|从何|起始|几月(?!内)|几号|几时|哪一?年(?!内)|几点(?=钟|[开关到前后起停止]|$|[？?，,、])"
 )
-_RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满")
-_MEASURE_QUESTION = re.compile(r"几\s*(个|项|名|条|类|家|次|人|倍|天|年|月)")
+# …or an event's time (以并网时间为准, 当季度第一天)
+_RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满|(?:时间|日期|时点)为准|第一天|首日")
+_MEASURE_QUESTION = re.compile(r"几\s*(?:个\s*(?=[人月]))?(个|项|名|条|类|家|次|人|倍|天|年|月)")  # 几个人 counts 人
 # 几天 is answered by 五日内, 几个月 by 6个月, 几名 by 3人
 _SAME_MEASURE = {"天": "天|日|个工作日", "日": "日|天", "月": "个?月", "人": "人|名", "名": "名|人"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
