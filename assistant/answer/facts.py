@@ -83,15 +83,17 @@ def _heading(clause: Clause) -> str:
     return "" if clause.kind == "article" else clause.title
 
 
-def figure_missing(question: str, found: Sequence[Excerpt]) -> bool:
+def figure_missing(knowledge: Knowledge, question: str, found: Sequence[Excerpt]) -> bool:
     """A how-many / when / how-much question whose quotes state no such figure is not answered.
 
     Figures the question itself contains (2024年…) do not count, and a question about
-    money needs an amount in 元.
+    money needs an amount in 元. A quoted clause's title counts when it states the figure
+    (（三）2023年12月底前 over the tasks due then): the answer then shows it.
     """
     if not asks_quantity(question):
         return False
-    return not answers_figure(question, "".join(e.quote for e in found))
+    titles = (knowledge.clauses[(e.doc_id, e.locator)].title for e in found)
+    return not answers_figure(question, "".join(e.quote for e in found) + "".join(titles))
 
 
 def scored(
@@ -121,7 +123,7 @@ def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collec
     if counted is not None:  # 一次记3分的情形有多少种: the list, counted
         return replace(counted, relevance=probability)
     found = excerpts(knowledge, question, hits)
-    if figure_missing(question, found):
+    if figure_missing(knowledge, question, found):
         return abstain(knowledge, question, hits, probability)
     answer = (
         list_answer(knowledge, question, hits)
@@ -212,8 +214,10 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
     for key, pieces in quotes.items():
         clause = knowledge.clauses[key]
         quote = "。".join(pieces)
-        titled = clause.kind == "row" or (
-            clause.kind == "item" and clause.title not in quote and overlap(clause.title, tokens, knowledge.weights) > 0
+        titled = clause.title not in quote and (
+            clause.kind == "row"
+            or (clause.kind == "item" and overlap(clause.title, tokens, knowledge.weights) > 0)
+            or (asks_quantity(question) and answers_figure(question, clause.title) and not answers_figure(question, quote))
         )
         quote = with_marker(f"{clause.title}：{quote}" if titled else quote, clause.marker)
         intro = _condition_intro(knowledge, key, quote)

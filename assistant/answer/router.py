@@ -89,9 +89,8 @@ class Answerer:
     def excerpts(self, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
         return facts.excerpts(self.knowledge, question, hits)
 
-    @staticmethod
-    def figure_missing(question: str, excerpts: Sequence[Excerpt]) -> bool:
-        return facts.figure_missing(question, excerpts)
+    def figure_missing(self, question: str, excerpts: Sequence[Excerpt]) -> bool:
+        return facts.figure_missing(self.knowledge, question, excerpts)
 
     def search(self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The top_k clauses for a query, best first, each with its relevance in [0, 1]."""
