@@ -168,6 +168,16 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("补贴比例是多少？", "阶段1：2024年底前完成", False),
         ("申报截止时间是哪天？", "申报时间。2026年3月20日前。", True),
         ("申报截止是哪日？", "联系电话12345", False),
+        # a month or a clock time asked for; 几个人 counts people
+        ("新标准从几月算起？", "自2025年6月1日起按新标准执行", True),
+        ("网吧每天几点必须关门？", "每日24时至次日8时不得营业", True),
+        ("网吧每天几点必须关门？", "每日二十四时至次日八时不得营业", True),
+        ("网吧每天几点必须关门？", "同时应当悬挂标志", False),
+        ("业主委员会至少要有几个人？", "业主委员会由五至十一人组成", True),
+        ("业主委员会至少要有几个人？", "业主委员会任期五年", False),
+        # an event's time answers when
+        ("奖励电量从什么时候开始算？", "奖励电量的起始时间以并网时间为准", True),
+        ("奖励电量从什么时候开始算？", "奖励电量按上网电量计算", False),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
@@ -179,6 +189,8 @@ def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> N
     [
         ("我家是低保户，新标准出来之前几个月按老标准领的钱，差的部分能补吗？", False),
         ("好几个人先后举报了同一件事，奖金给谁？", False),
+        ("今年低保涨了，前几个月少领的差额会补吗？", False),
+        ("要提前几天申请？", True),
         ("审批几个月能办完？", True),
         ("补贴最多领几年？", True),
         ("被取消资格后多久之内不能再被认定？", True),

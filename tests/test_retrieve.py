@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from langchain_core.documents import Document
 
 from assistant.errors import UnknownDocumentError
+from assistant.expand import Expander
 from assistant.index import PolicyIndex
 from assistant.retrieve import PolicyRetriever, Searcher, rrf_fuse, weighted_fuse
 from assistant.settings import Settings
@@ -129,3 +130,11 @@ def test_the_retriever_is_a_documented_entry_point_with_citable_documents(
     assert first.metadata["document_title"].startswith("湖州市打造虹桥国际开放枢纽金西翼行动计划")
     with pytest.raises(UnknownDocumentError, match="nope"):
         assistant.PolicyRetriever.from_settings(index_settings, doc_ids=["nope"])
+
+
+def test_an_official_term_counts_as_the_words_it_is_made_of_not_every_sub_word(searcher: Searcher) -> None:
+    expanding = Searcher(searcher.index, searcher.embedder, expander=Expander({"驾照": ("机动车驾驶证",)}))
+    tokens = expanding.keyword_tokens("驾照到期了怎么换")
+    assert {"机动车", "驾驶证"} <= set(tokens)
+    assert not {"机动", "动车", "驾驶"} & set(tokens)  # search mode's sub-words would weigh the term five times
+    assert set(searcher.index.tokenizer.tokens("驾照到期了怎么换")) <= set(tokens)
