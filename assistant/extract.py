@@ -86,7 +86,7 @@ def has_figure(text: str) -> bool:
 
 
 _MONEY_QUESTION = re.compile(
-    r"多少钱|价格|票价|(?<!免)费用|金额|多少元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
+    r"多少钱|价格|票价|(?<!免)费用|金额|多少[万亿]?元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
 )
 _RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
 _RATIO = re.compile(r"\d\s*[%％‰]|(?<![\d:：∶])\d{1,2}\s*[∶:：]\s*\d(?![\d:：∶])|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
@@ -97,13 +97,21 @@ _WHEN_QUESTION = re.compile(
 )
 # …or an event's time (以并网时间为准, 当季度第一天)
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满|(?:时间|日期|时点)为准|第一天|首日")
-_MEASURE_QUESTION = re.compile(r"几\s*(?:个\s*(?=[人月]))?(个|项|名|条|类|家|次|人|倍|天|年|月)")  # 几个人 counts 人
-# 几天 is answered by 五日内, 几个月 by 6个月, 几名 by 3人
-_SAME_MEASURE = {"天": "天|日|个工作日", "日": "日|天", "月": "个?月", "人": "人|名", "名": "名|人"}
+# A unit after 几 / 多少 is the measure asked for (几个人 counts 人, 多少平方 asks 平方米)
+_MEASURE_QUESTION = re.compile(
+    r"(?:几|多少)\s*(?:个\s*(?=[人月]|工作日|小时))?"
+    r"(个|项|名|条|类|家|次|人(?!才)|倍|天|日|年|月|工作日|小时|级|平方|亩|公里|吨|套|户|所|座|岁|周岁)"
+)
+_TIME_UNITS = frozenset({"天", "日", "年", "月", "工作日", "小时"})
+# 几天 is answered by 五日内, 几个月 by 6个月, 几名 by 3人, 多少个 by any count of things
+_SAME_MEASURE = {
+    "天": "天|日|个?工作日", "日": "日|天|个?工作日", "工作日": "个?工作日|日|天", "月": "个?月", "人": "人|名", "名": "名|人",
+    "个": "个|名|人|家|所|座|项|条|套|间|台|辆|处|位|只|批|类|种", "平方": "平方米|平方公里|平米|㎡", "岁": "周?岁", "周岁": "周?岁",
+}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DURATION_QUESTION = re.compile(r"多长时间|多久|多少天|多少年|多少个月|多少小时|间隔多长|期限多长")
 _DURATION = re.compile(
-    r"[\d一二两三四五六七八九十百半]+\s*(?:个)?(?:年|个月|月|周|日|天|小时|分钟|工作日)"
+    r"[\d一二两三四五六七八九十百半]+\s*(?:个)?(?:年|个月|月|周(?!岁)|日|天|小时|分钟|工作日)"
     # how often, or how soon without a number: 每年, 每季度, 次月, 当日, 即时办结
     r"|每(?:年|季度|季|月|周|日|天|学期|半年)|(?:次|当)(?:日|月|年)|即时|当场|立即"
 )
@@ -132,12 +140,13 @@ def answers_figure(question: str, text: str) -> bool:
     if _WHEN_QUESTION.search(question):  # a point in time answers when; 有效期1年 does not
         return bool(_RELATIVE_TIME.search(text) or _POINT_IN_TIME.search(text))
     text = _DATE.sub("", text)  # a date answers when, not how much
-    if _DURATION_QUESTION.search(question):  # how long is answered by a span of time, not by 二百毫升
-        return bool(_DURATION.search(text))
     measure = _MEASURE_QUESTION.search(question)
+    timed = measure is not None and measure.group(1) in _TIME_UNITS  # 多少天 is a span counted in days
+    if _DURATION_QUESTION.search(question) and not timed:  # how long: a span of time, not 二百毫升
+        return bool(_DURATION.search(text))
     if measure:  # 几条 is answered by a count of 条, not by any number (a year, an amount)
         unit = _SAME_MEASURE.get(measure.group(1), measure.group(1))
-        return bool(re.search(rf"[一二两三四五六七八九十百千万\d]+\s*(?:{unit})", text))
+        return bool(re.search(rf"[一二两三四五六七八九十百千万\d]+\s*个?\s*(?:{unit})", text))  # 4个小时
     asked = set(_NUMBER.findall(question))
     return bool(set(_NUMBER.findall(text)) - asked or CHINESE_FIGURE.search(text))
 
