@@ -134,12 +134,22 @@ def _by_rest_of_title(chosen: dict[str, str], before: str, documents: list[Docum
 
 def _place_named(question: str, documents: list[DocumentNames]) -> Scope | None:
     """The documents of the place a question names (嘉兴生活垃圾分为哪几类 → the 嘉兴 条例),
-    when that place is not every document's; the place name leaves the retrieval query."""
-    named = {d.doc_id: place for d in documents for place in d.places if place in question}
+    when that place is not every document's; the place name leaves the retrieval query.
+
+    A question naming two places (在湖州买房能享受上海的配套吗) is about the documents of one
+    that speak of the other (a Huzhou plan full of 对接上海), not about every document of
+    either; the other place stays in the question, as what it asks about.
+    """
+    said = {place for d in documents for place in d.places if place in question}
+    named = [d for d in documents if any(place in said for place in d.places)]
     if not named or len(named) == len(documents):
         return None
+    if len(said) > 1:
+        reach = {d.doc_id: sum(1 for place in said if place in d.places or place in d.body) for d in named}
+        named = [d for d in named if reach[d.doc_id] == max(reach.values())]
+    own = sorted({place for d in named for place in d.places if place in said})
     rest = question
-    for place in set(named.values()):
+    for place in own:
         rest = re.sub(rf"{place}(省|市|县|区)?", "", rest)
     rest = rest if len(re.sub(r"\W", "", rest)) >= _MIN_REST_CHARS else question
-    return Scope(frozenset(named), rest, tuple(sorted(set(named.values()))))
+    return Scope(frozenset(d.doc_id for d in named), rest, tuple(own))

@@ -52,6 +52,19 @@ def test_a_place_is_read_wherever_the_title_names_it() -> None:
     assert scope is not None and scope.doc_ids == {"housing"}
 
 
+def test_of_two_places_named_the_documents_of_one_speaking_of_the_other_are_meant() -> None:
+    plan = DocumentNames("plan", "", ("湖州市打造虹桥国际开放枢纽金西翼三年行动计划",), ("湖州",),
+                         body="深化与上海医疗机构合作，推动上海优质医疗资源向湖州延伸。")
+    rule = DocumentNames("rule", "", ("上海市养犬管理条例",), ("上海",), body="养犬人应当为犬只办理养犬登记。")
+    water = DocumentNames("water", "", ("上海市供水管理条例",), ("上海",), body="供水企业应当保障供水安全。")
+    other = DocumentNames("other", "", ("嘉兴市生活垃圾分类管理条例",), ("嘉兴",), body="生活垃圾分为四类。")
+    scope = documents_named("湖州的老年人能去上海看病吗？", [plan, rule, water, other])
+    assert scope is not None and scope.doc_ids == {"plan"}
+    assert scope.question == "的老年人能去上海看病吗？" and scope.places == ("湖州",)  # 上海 is what is asked about
+    # one place: every document of it
+    assert documents_named("上海的狗要办什么登记？", [plan, rule, water, other]).doc_ids == {"rule", "water"}  # type: ignore[union-attr]
+
+
 def test_a_title_run_other_documents_speak_of_is_a_topic_not_a_name() -> None:
     # two housing policies of one city: 公共租赁住房 is in the title of one and the text of both
     notice = DocumentNames("notice", "", ("关于推出供应某市第一批户籍家庭公共租赁住房常态分配房源的通告",),
