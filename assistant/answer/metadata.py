@@ -142,6 +142,8 @@ def answer_metadata_each(knowledge: Knowledge, question: str, field: MetaField) 
 
 
 # 根据《广州市公共租赁住房管理办法》（穗府办规〔2024〕13号）、《…》等规定 / 依据《中华人民共和国献血法》
+BASIS_SENTENCE_CHARS = 120
+_ENACTS = re.compile(r"^[，,]?\s*(?:特|现)?(?:制定|制订)本[^，。；]{1,8}$")
 _BASIS = re.compile(r"(根据|依据|依照)(《[^》]{2,60}》(（[^）]{0,30}）)?[、和及以]*)+[^，。；]{0,12}")
 
 
@@ -169,10 +171,16 @@ def _answer_basis(
         return None
     opening = [c for c in asked[1] if c.kind not in ("notice", "row")]
     for clause in opening[:OPENING_CLAUSES]:
-        found = _BASIS.search(clause.text.replace("\n", ""))
+        joined = clause.text.replace("\n", "")
+        found = _BASIS.search(joined)
         if found:
-            text = with_marker(found.group(0).rstrip("，、"), clause.marker)
-            return make(question, text, Kind.METADATA, [cite(clause, 1.0, [found.group(0)])])
+            # with the rest of its sentence when short: what is done on that basis, and for whom
+            # (…的有关规定，现面向辖区企业、人才受理申请), unless it only says 制定本办法
+            end = min((i for i in (joined.find(mark, found.end()) for mark in "。；") if i >= 0), default=len(joined))
+            rest = _ENACTS.sub("", joined[found.end() : end])
+            quote = found.group(0) + rest if len(found.group(0) + rest) <= BASIS_SENTENCE_CHARS else found.group(0)
+            quote = quote.rstrip("，、")
+            return make(question, with_marker(quote, clause.marker), Kind.METADATA, [cite(clause, 1.0, [quote])])
     return None
 
 
