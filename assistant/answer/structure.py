@@ -302,18 +302,21 @@ _NAMED_ORDINAL = re.compile(NAMED_ORDINAL)
 def _headed_by(titled: Sequence[_Titled], subject: str, document_titles: str, root: Node) -> Node | None:
     """The one top-most node whose title ends with the word a question adds to the document's
     name: 目标 of 一、工作目标, 任务 of 三、重点任务, 响应 of 4 应急响应 (a word of the document's
-    own name, such as 管理 of 见习基地管理办法, names no heading)."""
-    for size in (4, 3, 2):
-        word = subject[-size:]
+    own name, such as 管理 of 见习基地管理办法, names no heading); failing that, the one whose
+    title opens with the word before what is counted (支持 of 几类支持事项: 二、支持内容和标准)."""
+    opening = _COUNTED_NOUNS.sub("", subject)
+    for size, edge in ((4, str.endswith), (3, str.endswith), (2, str.endswith), (4, str.startswith), (3, str.startswith), (2, str.startswith)):
+        said = subject if edge is str.endswith else opening if opening != subject else ""
+        word = said[-size:]
         if len(word) < size or not all(ch.isalnum() for ch in word) or word in document_titles:
             continue
-        ending = [entry for entry in titled if entry.text.endswith(word)]
+        ending = [entry for entry in titled if edge(entry.text, word)]
         if ending:
             top = [entry for entry in ending if entry.depth == min(e.depth for e in ending)]
             if len(top) != 1:
                 return None
             if _COUNTED_NOUNS.fullmatch(word) and _leaves(top[0].node) < max(map(_leaves, root.children), default=0):
-                return None  # 多少条措施 of a 实施意见 counts all its measures, not its small 三、保障措施
+                continue  # 多少条措施 of a 实施意见 counts all its measures, not its small 三、保障措施
             return top[0].node
     return None
 
