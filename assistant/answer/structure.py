@@ -299,16 +299,21 @@ def _said_ordinal(titled: Sequence[_Titled], question: str, inside: Node) -> Nod
 _NAMED_ORDINAL = re.compile(NAMED_ORDINAL)
 
 
-def _headed_by(titled: Sequence[_Titled], subject: str, document_titles: str, root: Node) -> Node | None:
+def _headed_by(
+    titled: Sequence[_Titled], subject: str, document_titles: str, root: Node, question: str = ""
+) -> Node | None:
     """The one top-most node whose title ends with the word a question adds to the document's
     name: 目标 of 一、工作目标, 任务 of 三、重点任务, 响应 of 4 应急响应 (a word of the document's
     own name, such as 管理 of 见习基地管理办法, names no heading); failing that, the one whose
-    title opens with the word before what is counted (支持 of 几类支持事项: 二、支持内容和标准)."""
+    title opens with the word the question says before what is counted (支持 of 几类支持事项:
+    二、支持内容和标准; not 广州 of 广州…实施意见一共有多少条措施)."""
     opening = _COUNTED_NOUNS.sub("", subject)
     for size, edge in ((4, str.endswith), (3, str.endswith), (2, str.endswith), (4, str.startswith), (3, str.startswith), (2, str.startswith)):
         said = subject if edge is str.endswith else opening if opening != subject else ""
         word = said[-size:]
         if len(word) < size or not all(ch.isalnum() for ch in word) or word in document_titles:
+            continue
+        if edge is str.startswith and not re.search(f"{word}(?:{_COUNTED_NOUNS.pattern})", question):
             continue
         ending = [entry for entry in titled if edge(entry.text, word)]
         if ending:
@@ -683,7 +688,8 @@ def answer_structure(
         elif found is not None:
             candidates.append((found[0] - rank * 0.01, doc_id, _narrowed(found[1], subject or shape.subject)))
         elif _names_only_the_document(subject, naming, shape) and len(documents) == 1:
-            headed = _headed_by(titled, subject, _document_titles(knowledge, doc_id), root)  # 一共有多少项任务 of a plan with 三、重点任务
+            # 一共有多少项任务 of a plan with 三、重点任务
+            headed = _headed_by(titled, subject, _document_titles(knowledge, doc_id), root, question)
             if headed is not None or shape.whole or not subject:
                 candidates.append((1.0, doc_id, headed or root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:
