@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -36,9 +37,17 @@ class Evidence:
 
 
 def gather_evidence(
-    dense: dict[int, float], tokens: list[str], top_texts: list[str], weights: TermWeights
+    dense: dict[int, float],
+    tokens: list[str],
+    top_texts: list[str],
+    weights: TermWeights,
+    translated: Callable[[str, str], bool] | None = None,
 ) -> Evidence:
-    """The signals for one question, from its dense chunk scores and its top clauses."""
+    """The signals for one question, from its dense chunk scores and its top clauses.
+
+    `translated(token, text)` says whether text states a question word in official terms
+    (抽烟 of 能抽烟吗 by 吸烟): such a word is found, not missing.
+    """
     scores = np.array(sorted(dense.values(), reverse=True), dtype=np.float64)
     if scores.size == 0:
         return Evidence(0.0, 0.0, 0.0, 1.0)
@@ -46,8 +55,9 @@ def gather_evidence(
     lift = float(scores[0] - tail.mean()) if tail.size else 0.0
     total = sum(weights.idf(t) for t in set(tokens))
     joined = " ".join(top_texts)
-    coverage = overlap(joined, tokens, weights) / total if total > 0 else 0.0
-    missing = [weights.idf(t) for t in set(tokens) if t not in joined]
+    stated = {t for t in set(tokens) if t not in joined and translated is not None and translated(t, joined)}
+    coverage = (overlap(joined, tokens, weights) + sum(weights.idf(t) for t in stated)) / total if total > 0 else 0.0
+    missing = [weights.idf(t) for t in set(tokens) if t not in joined and t not in stated]
     missing_peak = max(missing, default=0.0) / weights.idf("") if tokens else 1.0
     return Evidence(float(scores[0]), lift, coverage, missing_peak)
 

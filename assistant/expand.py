@@ -48,6 +48,16 @@ class Expander:
     def for_corpus(cls, corpus_dir: Path) -> Expander:
         return cls.load((VOCABULARY_FILE, corpus_dir / CORPUS_VOCABULARY))
 
+    def everyday_words(self, query: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The everyday words in query, each with the official terms it stands for."""
+        found = []
+        rest = query
+        for word, terms in self.official.items():
+            if word in rest:
+                rest = rest.replace(word, " ")  # 开网店 expands once, not again as 网店
+                found.append((word, terms))
+        return found
+
     def terms_for(self, query: str, used: Callable[[str], bool] | None = None) -> list[str]:
         """The official terms of the everyday words in query that it does not already say.
 
@@ -55,13 +65,10 @@ class Expander:
         网吧) needs no translation and brings none.
         """
         added: list[str] = []
-        rest = query
-        for word, terms in self.official.items():
-            if word in rest:
-                rest = rest.replace(word, " ")  # 开网店 expands once, not again as 网店
-                if used is not None and used(word):
-                    continue
-                added += [t for t in terms if t not in query and t not in added]
+        for word, terms in self.everyday_words(query):
+            if used is not None and used(word):
+                continue
+            added += [t for t in terms if t not in query and t not in added]
         return added
 
     def expand(self, query: str, used: Callable[[str], bool] | None = None) -> str:

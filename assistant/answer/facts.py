@@ -52,13 +52,19 @@ def evidence(
     retrieval = knowledge.searcher.retrieve(question, max(top_k, RELATED_LIMIT), doc_ids)
     tokens = knowledge.tokens(question)
     top_texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in retrieval.hits[:RELATED_LIMIT]]
-    return retrieval, gather_evidence(retrieval.dense, tokens, top_texts, knowledge.weights)
+    everyday = knowledge.searcher.expander.everyday_words(question)
+
+    def translated(token: str, text: str) -> bool:  # 抽烟 stated as 吸烟
+        return any((token in word or word in token) and any(t in text for t in terms) for word, terms in everyday)
+
+    return retrieval, gather_evidence(retrieval.dense, tokens, top_texts, knowledge.weights, translated)
 
 
 def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
     """What an extractive answer would quote from the best clauses (EXCERPT_CLAUSES of them)."""
     candidates = [(h.doc_id, h.locator, h.text, h.best_chunk, _heading(knowledge.clause(h.doc_id, h.locator))) for h in hits[:EXCERPT_CLAUSES]]
-    return best_excerpts(question, knowledge.tokens(question), knowledge.weights, candidates, ranks=shared_ranks(hits))
+    tokens = knowledge.searcher.keyword_tokens(question)  # everyday words count by their official terms too
+    return best_excerpts(question, tokens, knowledge.weights, candidates, ranks=shared_ranks(hits))
 
 
 def shared_ranks(hits: Sequence[Hit]) -> list[int]:
