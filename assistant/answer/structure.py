@@ -60,6 +60,7 @@ _CONTAINER_UNITS = ("编", "章", "节")  # units that hold articles; 第二条 
 _UNIT_OF_KIND = {kind: unit for unit, kinds in _UNIT_KINDS.items() for kind in kinds}
 _GROUP_UNITS = ("类", "大类", "级", "档", "种", "部分", "方面", "章", "编", "节", "附件")
 SPAN_CHARS = 600
+LISTED_LEAVES = 30  # a grouped count lists what it counts under each group, up to this many
 HEAD_CHARS = 120
 MIN_TITLE_MATCH = 0.75  # share of a title's characters the question must contain
 MIN_SUBJECT_COVERED = 0.4  # share of the question's subject the title must cover
@@ -441,9 +442,14 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
             element = child.element
             assert element is not None
             child_cite = _cite_node(knowledge, child)
-            items = len([n for n in child.walk() if not n.children])
-            lines.append(f"{display(element)}（{items}{unit}）{child_cite.marker}")
+            items = [n for n in child.walk() if not n.children]
+            line = f"{display(element)}（{len(items)}{unit}）{child_cite.marker}"
             citations.append(child_cite)
+            if len(leaves) <= LISTED_LEAVES:  # 共20条: which twenty, each cited
+                cited = [_cite_node(knowledge, item) for item in items]
+                line += "：" + "；".join(f"{display(i.element)}{c.marker}" for i, c in zip(items, cited, strict=True))  # type: ignore[arg-type]
+                citations.extend(cited)
+            lines.append(line)
         return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
     if not lines:
         unit = shape.count_unit if shape.count_unit and shape.count_unit != "个" else _unit_for(children)
