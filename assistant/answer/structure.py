@@ -60,6 +60,8 @@ _CONTAINER_UNITS = ("编", "章", "节")  # units that hold articles; 第二条 
 _UNIT_OF_KIND = {kind: unit for unit, kinds in _UNIT_KINDS.items() for kind in kinds}
 _GROUP_UNITS = ("类", "大类", "级", "档", "种", "部分", "方面", "章", "编", "节", "附件")
 SPAN_CHARS = 600
+# Ordinals that name a class of things (第三类医疗器械, 第一批, 一级) as often as a position
+_NAMING_UNITS = frozenset({"类", "种", "级", "档", "批", "大类"})
 LISTED_LEAVES = 30  # a grouped count lists what it counts under each group, up to this many
 HEAD_CHARS = 120
 MIN_TITLE_MATCH = 0.75  # share of a title's characters the question must contain
@@ -648,6 +650,8 @@ def answer_structure(
         return None
     if asks_quantity(question) and not (shape.counts or shape.positions):
         return None  # 多长时间内启动奖励程序 asks a figure inside the chapter, not for the chapter
+    if asks_quantity(question) and not shape.counts and all(unit in _NAMING_UNITS for _, unit in shape.positions):
+        return None  # 第三类医疗器械注册证…奖励多少万元: a class of things named, not the third part
     quoted = _QUOTED.findall(question)
     subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
     titles_quoted = quoted + _BOOK_TITLE.findall(full_question or question)
