@@ -34,7 +34,8 @@ CHINESE_FIGURE = re.compile(
 # Which-ones questions (哪几类, 哪几个) ask for a list, not a number.
 _WHICH_ONES = re.compile(r"哪几")
 # 之前几个月, 好几个人, 这几年 tell of a few, they ask nothing
-_VAGUE = re.compile(r"(?:(?<!提)前|以后|之后|过去|最近|好|这|那|头)几")
+# …and so does 前几个月 opening a clause (…，前几个月少领的…); 到期前几个月 asks how many
+_VAGUE = re.compile(r"(?:(?:^|(?<=[，,。；;？?！!\s]))前|之前|以前|以后|之后|过去|最近|好|这|那|头)几")
 LONG_SENTENCE = 220
 # A short sentence that is conditional (…的，处…罚款) or states several figures of the kind
 # asked (城镇…2094.4元，其农村…分别为…) is quoted whole: its condition and its other figures
@@ -91,21 +92,27 @@ _MONEY_QUESTION = re.compile(
 _RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
 _RATIO = re.compile(r"\d\s*[%％‰]|(?<![\d:：∶])\d{1,2}\s*[∶:：]\s*\d(?![\d:：∶])|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
-# 几月 and 几号 ask a date, 几点 a clock time (几点开门); 几个月 asks how long
+# 几月 and 几号 ask a date, 几点 a clock time (几点开门, 几点必须关门); 几个月 asks how long,
+# 有几点 counts points, 几号线 names a line
 _WHEN_QUESTION = re.compile(
-    r"何时|什么时候|哪天|哪一天|哪日|从何|起始|几月(?!内)|几号|几时|哪一?年(?!内)|几点(?=钟|[开关到前后起停止]|$|[？?，,、])"
+    r"何时|什么时候|哪天|哪一天|哪日|从何|起始|几月(?!内)|几号(?![线楼窗房门])|几时|哪一?年(?!内)"
+    r"|几点(?=钟|[^，。？?]{0,3}?(?:开门|关门|营业|上班|下班|开始|结束|截止|到|前|后|起|停止))"
 )
 # …or an event's time (以并网时间为准, 当季度第一天)
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满|(?:时间|日期|时点)为准|第一天|首日")
 # A unit after 几 / 多少 is the measure asked for (几个人 counts 人, 多少平方 asks 平方米)
+# (not the first character of a word: 多少名额, 多少家庭, 多少所得税, 多少人民币, 多少年轻人, 多少项目)
 _MEASURE_QUESTION = re.compile(
     r"(?:几|多少)\s*(?:个\s*(?=[人月]|工作日|小时))?"
-    r"(个|项|名|条|类|家|次|人(?!才)|倍|天|日|年|月|工作日|小时|级|平方|亩|公里|吨|套|户|所|座|岁|周岁)"
+    r"(个(?!人)|项(?!目)|名(?![额单称])|条(?![件例款])|类(?!别)|家(?![庭属长])|次(?!数)|人(?![才民员口群])|倍|天|日|"
+    r"年(?![轻龄度限份纪])|月(?![份薪租])|工作日|小时|级(?!别)|平方|亩|公里|吨|套(?!餐)|户(?![籍口])|所(?![得有属在])"
+    r"|座(?!谈)|周?岁)"
 )
 _TIME_UNITS = frozenset({"天", "日", "年", "月", "工作日", "小时"})
 # 几天 is answered by 五日内, 几个月 by 6个月, 几名 by 3人, 多少个 by any count of things
 _SAME_MEASURE = {
-    "天": "天|日|个?工作日", "日": "日|天|个?工作日", "工作日": "个?工作日|日|天", "月": "个?月", "人": "人|名", "名": "名|人",
+    "天": "天|日|个?工作日|周|星期", "日": "日|天|个?工作日|周|星期", "工作日": "个?工作日|日|天", "月": "个?月",
+    "人": "人|名", "名": "名|人", "小时": "个?小时|分钟",
     "个": "个|名|人|家|所|座|项|条|套|间|台|辆|处|位|只|批|类|种", "平方": "平方米|平方公里|平米|㎡", "岁": "周?岁", "周岁": "周?岁",
 }
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -120,7 +127,9 @@ _POINT_IN_TIME = re.compile(
     r"\d{4}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[〇零一二三四五六七八九十]+年[一二三四五六七八九十]+月"
     r"|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|之日起|起施行|起执行|前|内|后"
     # a clock time: 8时, 24:00, 二十四时 (not 一时间, 同时)
-    r"|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?|\d{1,2}\s*[:：]\s*\d{2}|(?<![同及随适])[一二三四五六七八九十]{1,3}时(?![间期候代])"
+    # (not 统一时限, 一时难以, 分三时段, 1：10配比)
+    r"|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?|\d{1,2}\s*[:：]\s*\d{2}(?![\d比配])"
+    r"|(?<![统同唯逐第一])(?:[二三四五六七八九]|十[一二三四]?|二十[一二三四]?)时(?![间期候代限段性难])"
 )
 _NAMES = re.compile(r"《[^》]*》|〔\d{4}〕\d+号|（\d{4}\s*[—–-]\s*\d{4}\s*年）")
 
@@ -146,7 +155,8 @@ def answers_figure(question: str, text: str) -> bool:
         return bool(_DURATION.search(text))
     if measure:  # 几条 is answered by a count of 条, not by any number (a year, an amount)
         unit = _SAME_MEASURE.get(measure.group(1), measure.group(1))
-        return bool(re.search(rf"[一二两三四五六七八九十百千万\d]+\s*个?\s*(?:{unit})", text))  # 4个小时
+        # 4个小时, 50余家, 100多座, 半小时
+        return bool(re.search(rf"(?:[一二两三四五六七八九十百千万\d]+\s*[余多]?|半)\s*个?\s*(?:{unit})", text))
     asked = set(_NUMBER.findall(question))
     return bool(set(_NUMBER.findall(text)) - asked or CHINESE_FIGURE.search(text))
 

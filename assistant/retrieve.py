@@ -146,9 +146,9 @@ class Searcher:
     def keyword_tokens(self, query: str) -> list[str]:
         """The query's tokens and those of the official terms its everyday words stand for.
 
-        A term counts as the words it is made of (机动车驾驶证 → 机动车, 驾驶证), not with every
-        sub-word search mode adds (机动, 动车, 驾驶): an everyday word the question said once
-        must not outweigh the words it said itself.
+        A term counts by its longest search-mode tokens (机动车驾驶证 → 机动车, 驾驶证; 千瓦时 →
+        千瓦时), without the sub-words search mode adds inside them (机动, 动车, 驾驶): an
+        everyday word the question said once must not outweigh the words it said itself.
         """
         tokenize = self.index.tokenizer.tokens
         tokens = tokenize(query)

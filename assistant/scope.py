@@ -132,6 +132,9 @@ def _by_rest_of_title(chosen: dict[str, str], before: str, documents: list[Docum
     return {doc_id: said for doc_id, said in chosen.items() if runs[doc_id] == top}
 
 
+_SPOKEN_OF = 2  # mentions of a place in a document's text that make it a subject, not a passing word
+
+
 def _place_named(question: str, documents: list[DocumentNames]) -> Scope | None:
     """The documents of the place a question names (嘉兴生活垃圾分为哪几类 → the 嘉兴 条例),
     when that place is not every document's; the place name leaves the retrieval query.
@@ -144,10 +147,12 @@ def _place_named(question: str, documents: list[DocumentNames]) -> Scope | None:
     named = [d for d in documents if any(place in said for place in d.places)]
     if not named or len(named) == len(documents):
         return None
-    if len(said) > 1:
-        reach = {d.doc_id: sum(1 for place in said if place in d.places or place in d.body) for d in named}
+    distinct = {place for place in said if not any(place != other and place in other for other in said)}  # 家庄 of 石家庄
+    if len(distinct) > 1:  # the other place spoken of more than in passing
+        reach = {d.doc_id: sum(1 for p in distinct if p in d.places or d.body.count(p) >= _SPOKEN_OF) for d in named}
         named = [d for d in named if reach[d.doc_id] == max(reach.values())]
-    own = sorted({place for d in named for place in d.places if place in said})
+    # the longest first: 石家庄 before 家庄
+    own = sorted({place for d in named for place in d.places if place in said}, key=len, reverse=True)
     rest = question
     for place in own:
         rest = re.sub(rf"{place}(省|市|县|区)?", "", rest)

@@ -173,6 +173,16 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("网吧每天几点必须关门？", "每日24时至次日8时不得营业", True),
         ("网吧每天几点必须关门？", "每日二十四时至次日八时不得营业", True),
         ("网吧每天几点必须关门？", "同时应当悬挂标志", False),
+        ("网吧每天几点关门？", "每日二十四时至次日八时不得营业", True),
+        ("网吧每天几点关门？", "实行统一时限管理", False),
+        ("网吧每天几点关门？", "按1：10配比配备人员", False),
+        ("基本原则有几点？", "坚持以下4项原则", True),  # 有几点 counts, asks no time
+        # a word after 多少 is no unit (名额, 家庭); 余 and 多 stand between a number and its unit
+        ("今年人才公寓有多少名额？", "人才公寓名额30个", True),
+        ("能惠及多少家庭？", "惠及3000户家庭", True),
+        ("培育多少家龙头企业？", "培育龙头企业50余家", True),
+        ("多少天内办结？", "一周内办结", True),
+        ("救援人员多少小时内到达？", "接报后半小时内到达现场", True),
         ("业主委员会至少要有几个人？", "业主委员会由五至十一人组成", True),
         ("业主委员会至少要有几个人？", "业主委员会任期五年", False),
         # the unit asked for: 亿元 is money, 平方 an area, 几个小时 hours, 多少天 days
@@ -200,6 +210,7 @@ def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> N
         ("我家是低保户，新标准出来之前几个月按老标准领的钱，差的部分能补吗？", False),
         ("好几个人先后举报了同一件事，奖金给谁？", False),
         ("今年低保涨了，前几个月少领的差额会补吗？", False),
+        ("合同到期前几个月要提出续租申请？", True),
         ("要提前几天申请？", True),
         ("审批几个月能办完？", True),
         ("补贴最多领几年？", True),

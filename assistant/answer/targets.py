@@ -25,7 +25,7 @@ _ASKS_TARGET = re.compile(r"目标|要达到|达到什么|实现什么|建成什
 # What may stand beside the target words in a question about the plan's targets as a whole.
 _TARGET_WORDS = re.compile(
     r"(总体|主要|发展|工作|具体|预期|近期|远期|阶段性|建设)?目标|到?\s*\d{4}\s*年(底|末)?|要|达到|实现|建成|程度|水平|打造|力争"
-    r"|(提出|确定|明确|设定|制定|定)了?(哪些|什么)?"  # 提出了什么目标: the plan states them
+    r"|(?:提出|确定|明确|设定|制定)了?(?:哪些|什么)?|定了(?:哪些|什么)?"  # 提出了什么目标: the plan states them
 )
 _DATED = re.compile(r"^(?:力争)?到\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -61,7 +61,7 @@ def _target_lines(clause: Clause, years: set[str]) -> list[str]:
             lines.append(run_in.group(1))
             continue
         inside = False
-        closing = _closing_targets(paragraph, years)
+        closing = _closing_targets(paragraph, years) if clause.kind == "preamble" else ""
         if closing:
             lines.append(closing)
     return lines

@@ -69,7 +69,7 @@ _HEADING_TITLE_CHARS = 40
 _SHORT_TITLE_CHARS = 16
 _ARTICLE_TITLE_CHARS = 16  # 第9条 鼓励企业科技创新。… : a short first sentence is the article's title
 # an article's name in round brackets straight after its number, alone or before its text
-_BRACKETED_NAME = re.compile(r"^[（(][^（）()，。；：,;:]{2,16}[）)](?=\s|$|[^\d])")
+_BRACKETED_NAME = re.compile(r"^[（(](?![〇零一二三四五六七八九十百\d]+[）)])[^（）()，。；：,;:]{2,16}[）)](?!\d)")  # not （十一）
 
 
 @dataclass
@@ -310,7 +310,7 @@ class _BodyReader:
             heading_line="" if inline else line,
             paragraphs=[line] if inline else [],
             rank=rank,
-            names_only=inline and not _carries_text(found),
+            names_only=inline and bool(title) and not _carries_text(found),  # 第九条 鼓励企业科技创新 is a sentence
         )
         parent.children.append(node)
         self.stack.append(node)
