@@ -251,3 +251,18 @@ def test_of_two_equal_sentences_the_one_of_the_asked_kind_is_quoted(question: st
     for first, second in ((other, answering), (answering, other)):
         candidates = [("d", "第一条", first, "", ""), ("d", "第二条", second, "", "")]
         assert best_excerpts(question, tokens, weights, candidates, ranks=[0, 0])[0].sentence == answering
+
+
+@pytest.mark.parametrize(
+    ("question", "counts"),
+    [
+        ("一次记3分的情形有多少种？", True),
+        ("应急响应分为几级？", True),
+        ("补贴分几档？", True),
+        ("长者饭堂的厨师必须持有几级厨师证才能上岗？", False),  # which grade, not how many
+    ],
+)
+def test_a_grade_asked_before_its_noun_counts_no_list(question: str, counts: bool) -> None:
+    from assistant.answer.facts import _COUNTS_KINDS
+
+    assert bool(_COUNTS_KINDS.search(question)) is counts

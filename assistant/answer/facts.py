@@ -37,7 +37,8 @@ _CONCLUDES = re.compile(r"^(故|因此|所以|因而|为此|据此|由此)")
 _ASKS_LIST = re.compile(r"哪些|哪几|哪种|什么情形|什么情况|包括什么|下列|如下|列举")
 _INTRODUCES = ("：", ":")
 # How many kinds, items, cases a list holds (多少种情形, 几项, 几档); 多少个 asks as often for a figure.
-_COUNTS_KINDS = re.compile(r"(多少|几)\s*(种|档|级|类|项|款|方面|情形|方式|步)")
+# 几级 and 几档 before a noun ask which grade (几级厨师证), not how many (分为几级)
+_COUNTS_KINDS = re.compile(r"(多少|几)\s*(种|(?:档|级)(?!(?!的)[\u4e00-\u9fff])|类|项|款|方面|情形|方式|步)")
 # A paragraph that opens with a short run-in heading (综合实力实现新跨越。…) is quoted whole
 # when the heading is what matched.
 PARAGRAPH_CHARS = 300
