@@ -139,9 +139,9 @@ def _place_named(question: str, documents: list[DocumentNames]) -> Scope | None:
     """The documents of the place a question names (嘉兴生活垃圾分为哪几类 → the 嘉兴 条例),
     when that place is not every document's; the place name leaves the retrieval query.
 
-    A question naming two places (在湖州买房能享受上海的配套吗) is about the documents of one
-    that speak of the other (a Huzhou plan full of 对接上海), not about every document of
-    either; the other place stays in the question, as what it asks about.
+    A question naming two places (在甲市买房能享受乙市的配套吗) is about the documents of one
+    that speak of the other (甲市's plan full of 对接乙市), not about every document of either;
+    the other place stays in the question, as what it asks about.
     """
     said = {place for d in documents for place in d.places if place in question}
     named = [d for d in documents if any(place in said for place in d.places)]

@@ -97,6 +97,12 @@ class _Node:
     names_only: bool = False
 
 
+def _separator(separator: str, title: str) -> str:
+    """What stands between a number and its title: nothing before a name in brackets, as printed
+    (第一条（目的和依据）)."""
+    return "" if title.startswith(("（", "(")) else separator
+
+
 def _is_inline(found: HeadingMatch) -> bool:
     """Title and body share the line (1.全力嵌入…。培育…) rather than a heading standing alone."""
     return found.style in _INLINE_STYLES or _carries_text(found)
@@ -298,8 +304,7 @@ class _BodyReader:
         else:
             cite = parent.cite + found.cite
             label_tokens = parent.label_tokens + found.printed
-        separator = "" if title.startswith(("（", "(")) else found.separator  # 第一条（目的和依据） as printed
-        crumb = f"{found.printed}{separator}{title}".strip() if title else found.printed
+        crumb = f"{found.printed}{_separator(found.separator, title)}{title}".strip() if title else found.printed
         node = _Node(
             heading=found,
             locator=locator,
@@ -380,9 +385,7 @@ def _emit(node: _Node, doc_id: str, out: list[Element], lead: str | None) -> Non
     assert node.heading is not None or node.kind is not None
     locator = "/".join(node.locator)
     kind = node.kind or _KIND_OF_STYLE[node.heading.style]  # type: ignore[union-attr]
-    separator = node.heading.separator if node.heading is not None else ""
-    if node.title.startswith(("（", "(")):  # as printed, like the crumb
-        separator = ""
+    separator = _separator(node.heading.separator, node.title) if node.heading is not None else ""
     label = f"{node.label_tokens}{separator}{node.title}".strip() if node.title else node.label_tokens
     own_lead = inline_lead("\n".join([node.heading_line, *node.paragraphs])) or lead
     paragraphs = node.paragraphs
