@@ -128,9 +128,12 @@ class Searcher:
         self._corpus_text = "\n".join(chunk.text for chunk in index.chunks)  # words the documents use
         # answering may retrieve twice for one question (which document, then which clause)
         self._query_vector = functools.lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
+        # …and its keyword tokens, read again when the answer picks the sentence to quote
+        self._keyword_tokens = functools.lru_cache(maxsize=QUERY_CACHE)(self._tokens_with_terms)
 
     def clear_query_cache(self) -> None:
         self._query_vector.cache_clear()
+        self._keyword_tokens.cache_clear()
 
     def _embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode([query], "query")
@@ -150,12 +153,15 @@ class Searcher:
         千瓦时), without the sub-words search mode adds inside them (机动, 动车, 驾驶): an
         everyday word the question said once must not outweigh the words it said itself.
         """
+        return list(self._keyword_tokens(query))
+
+    def _tokens_with_terms(self, query: str) -> tuple[str, ...]:
         tokenize = self.index.tokenizer.tokens
         tokens = tokenize(query)
         for term in self.expander.terms_for(query, self._corpus_text.__contains__):
             words = tokenize(term)
             tokens += [w for w in words if not any(w != other and w in other for other in words)]
-        return tokens
+        return tuple(tokens)
 
     def search(
         self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None, within: str | None = None

@@ -311,8 +311,10 @@ def _headed_by(
     title opens with the word the question says before what is counted (支持 of 几类支持事项:
     二、支持内容和标准; not 广州 of 广州…实施意见一共有多少条措施)."""
     opening = _COUNTED_NOUNS.sub("", subject)
-    for size, edge in ((4, str.endswith), (3, str.endswith), (2, str.endswith), (4, str.startswith), (3, str.startswith), (2, str.startswith)):
-        said = subject if edge is str.endswith else opening if opening != subject else ""
+    attempts = [(str.endswith, subject, size) for size in (4, 3, 2)]
+    if opening != subject:
+        attempts += [(str.startswith, opening, size) for size in (4, 3, 2)]
+    for edge, said, size in attempts:
         word = said[-size:]
         if len(word) < size or not all(ch.isalnum() for ch in word) or word in document_titles:
             continue
