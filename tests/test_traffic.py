@@ -71,7 +71,8 @@ def test_a_full_queue_answers_503_at_once_and_health_stays_fast(
         timed_out, waited = waiting.result()
         assert full.status_code == 503 and full.headers["retry-after"] == "1" and full_seconds < 0.5
         assert full.json()["error"] == {"code": "busy", "message": "服务繁忙，请稍后再试"}
-        assert health.status_code == 200 and health_seconds < 0.1
+        # blocked behind the slow answer it would take seconds; 0.1 s failed once on a loaded machine
+        assert health.status_code == 200 and health_seconds < 0.5
         assert timed_out.status_code == 503 and 0.9 < waited < 2.5, waited  # waited its queue_timeout
         assert busy.result().status_code == 200
         assert httpx.post(f"{url}/api/search", json=SEARCH, timeout=30).status_code == 200

@@ -13,8 +13,9 @@ from dataclasses import replace
 from assistant.abstain import Evidence, gather_evidence
 from assistant.answer.asked import unnamed
 from assistant.answer.knowledge import Knowledge, Node, display
-from assistant.answer.metadata import asks_purpose, states_purpose_only
+from assistant.answer.metadata import asks_purpose, names_a_subject, states_purpose_only, transmits_only
 from assistant.answer.relevance import with_relevance
+from assistant.answer.structure import naming_chars
 from assistant.answer.types import Answer, cite, make, with_marker
 from assistant.extract import (
     RUN_IN_HEADING,
@@ -36,6 +37,7 @@ _ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因是什么|何故|�
 _CONCLUDES = re.compile(r"^(故|因此|所以|因而|为此|据此|由此)")
 _ASKS_LIST = re.compile(r"哪些|哪几|哪种|什么情形|什么情况|包括什么|下列|如下|列举")
 _INTRODUCES = ("：", ":")
+_ASKS_ISSUING = re.compile(r"印发|转发|发布|出台|下发|颁布|发文|公布|联合|通知")  # who issued it: the notice answers
 # How many kinds, items, cases a list holds (多少种情形, 几项, 几档); 多少个 asks as often for a figure.
 # 几级 and 几档 before a noun ask which grade (几级厨师证), not how many (分为几级)
 _COUNTS_KINDS = re.compile(r"(多少|几)\s*(种|(?:档|级)(?!(?!的)[\u4e00-\u9fff])|类|项|款|方面|情形|方式|步)")
@@ -113,7 +115,7 @@ def scored(
     probability = knowledge.abstention.probability(signals)
     hits = with_relevance(knowledge, retrieval, probability)
     if not asks_purpose(question):  # 能休年假吗 is not answered by 为了实施《…年休假条例》，制定本办法
-        hits.sort(key=lambda hit: _purpose_only(knowledge, hit))
+        hits.sort(key=lambda hit: _purpose_only(knowledge, hit) or _named_only(knowledge, question, hit))
     return hits, signals, probability
 
 
@@ -122,6 +124,19 @@ def _purpose_only(knowledge: Knowledge, hit: Hit) -> bool:
     if key not in knowledge.memo:
         knowledge.memo[key] = states_purpose_only(knowledge.clause(hit.doc_id, hit.locator))
     return bool(knowledge.memo[key])
+
+
+def _named_only(knowledge: Knowledge, question: str, hit: Hit) -> bool:
+    """A notice that only hands the policy on, sharing no word with the question but the
+    policy's name, while the policy speaks of what the question asks (柘林镇文物工作坚持什么方针
+    of 现将《柘林镇文物保护管理办法》印发给你们, and of its 第三条 that names the 方针)."""
+    clause = knowledge.clause(hit.doc_id, hit.locator)
+    if not transmits_only(clause) or _ASKS_ISSUING.search(question):
+        return False
+    naming = naming_chars(knowledge, hit.doc_id)
+    if any(len(w) > 1 and w in clause.text and not set(w) <= naming for w in knowledge.tokens(question)):
+        return False
+    return bool(names_a_subject(knowledge, question, hit.doc_id))
 
 
 def answer_fact(knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None) -> Answer:

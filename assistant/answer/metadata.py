@@ -39,6 +39,22 @@ def states_purpose_only(clause: Clause) -> bool:
     return clause.kind != "notice" and 0 < len(found) <= 2 and bool(_STATES_PURPOSE.search(found[0]))
 
 
+# 现将《…》印发给你们，请认真贯彻执行。 / 现予公布 / 特此通知。: what carries a policy, not what it says
+_TRANSMITS = re.compile(r"(印发|转发|发|公布)给你们|现(予|将|把)?[^。]{0,40}(印发|转发|公布|发布)|特此(通知|函告|公告)")
+_IN_FORCE_WORDS = re.compile(r"施行|生效|废止|有效期")
+
+
+def transmits_only(clause: Clause) -> bool:
+    """An issuing notice whose every sentence hands the policy on or says why it was made
+    (为…，制定了《…》。现印发给你们，请…执行。): it shares the title's words with every question
+    and answers none of what the policy says."""
+    if clause.kind != "notice":
+        return False
+    said = [s for s in sentences(clause.text) if s.rstrip().endswith(("。", "！", "？"))]
+    transmitting = [s for s in said if _TRANSMITS.search(s) and not _IN_FORCE_WORDS.search(s)]  # …自5月1日起施行
+    return bool(transmitting) and all(s in transmitting or _STATES_PURPOSE.search(s) for s in said)
+
+
 def asks_purpose(question: str) -> bool:
     return bool(_ASKS_PURPOSE.search(question))
 
@@ -48,7 +64,7 @@ def asks_purpose(question: str) -> bool:
 _ABOUT_THE_DOCUMENT = re.compile(
     r"制定|印发|发布|出台|施行|实施|执行|生效|废止|公布|下发|颁布|发文|字号|文号|编号|依据|根据|依照|按照|上位法|"
     r"法律|法规|有效|日期|时间|期限|哪天|哪年|单位|部门|机关|机构|标题|名称|全称|主送|抄送|规划期|开始|起止|"
-    r"\S{0,2}(政策|文件|办法|规定|条例|意见|方案|通知|计划|规划|细则)"
+    r"(国家|中央|上级|省里|市里)?\S{0,2}(政策|文件|办法|规定|条例|意见|方案|通知|计划|规划|细则)"
 )
 
 
@@ -141,11 +157,12 @@ def answer_metadata_each(knowledge: Knowledge, question: str, field: MetaField) 
     return make(question, text, Kind.METADATA, citations)
 
 
-# 根据《广州市公共租赁住房管理办法》（穗府办规〔2024〕13号）、《…》等规定 / 依据《中华人民共和国献血法》
+# 根据《广州市公共租赁住房管理办法》（穗府办规〔2024〕13号）、《…》等规定 / 依据《中华人民共和国献血法》 /
+# 为贯彻落实《国务院关于…的通知》（国发〔2025〕1号）
 BASIS_SENTENCE_CHARS = 120
 # …，结合本市实际，制定本办法 / …，现制定如下措施: what is enacted, not what rests on the basis
 _ENACTS = re.compile(r"[，,][^。；]*?(?:特|现)?(?:制定|制订)(?:本|如下)[^，。；]{0,8}$")
-_BASIS = re.compile(r"(根据|依据|依照)(《[^》]{2,60}》(（[^）]{0,30}）)?[、和及以]*)+[^，。；]{0,12}")
+_BASIS = re.compile(r"(?:为了?(?:进一步|深入)?)?(根据|依据|依照|按照|贯彻落实|贯彻|落实)(《[^》]{2,60}》(（[^）]{0,30}）)?[、和及以]*)+[^，。；]{0,12}")
 
 
 def _policy_asked(

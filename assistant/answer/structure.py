@@ -33,6 +33,7 @@ _UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附�
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
+_STATED_COUNT = re.compile(rf"哪\s*([二两三四五六七八九十\d]+)\s*个?(?:{_UNIT})")  # 分为哪三类: the count is given
 # A question about the whole document's layout (its parts, chapters or articles).
 _WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面|附件)|几(个)?(部分|章|编|附件)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲")
 _QUOTED = re.compile(r"[“\"]([^”\"]{4,30})[”\"]")
@@ -112,6 +113,11 @@ def _of_another_text(before: str, own_titles: Sequence[str]) -> bool:
         return False
     name = book.group(1).strip()
     return bool(name) and not _BARE_KIND.match(name) and not any(_quotes_title(name, title) for title in own_titles)
+
+
+def _stated_count(question: str) -> int | None:
+    found = _STATED_COUNT.search(question)
+    return numeral_value(found.group(1)) if found else None
 
 
 def subject_of(question: str) -> str:
@@ -707,6 +713,9 @@ def answer_structure(
     if not candidates:
         return None
     _, doc_id, node = max(candidates, key=lambda c: c[0])
+    stated = _stated_count(question)
+    if stated is not None and node.children and stated not in (len(node.children), _leaves(node)):
+        return None  # 保护要求分为哪三类 is not answered by a chapter of twelve articles
     if len(node.children) == 1 and not node.children[0].children and isinstance(node.children[0].element, Clause):
         # 一、总体目标 holding one item 1.目标: the item is the content
         only = quote_clause(question, node.children[0].element)

@@ -29,6 +29,8 @@ _TARGET_WORDS = re.compile(
 )
 _DATED = re.compile(r"^(?:力争)?到\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
+_INNER_DATED = re.compile(r"[，,]((?:力争)?到\s*(\d{4})\s*年[，,][^。；]+)")
+_ENACTING = re.compile(r"[，,][^，,。]*(?:制定|制订|提出|印发)[^，,。]*$")  # …，特制定方案如下
 TARGET_CHARS = 300
 
 
@@ -76,7 +78,13 @@ def _closing_targets(paragraph: str, years: set[str]) -> str:
     while start > 1 and _DATED.match(sentences[start - 1].strip()):
         start -= 1
     dated = [s.strip() for s in sentences[start:] if not years or _DATED.match(s.strip()).group(1) in years]  # type: ignore[union-attr]
-    return "".join(dated)
+    if dated:
+        return "".join(dated)
+    # 为贯彻…，到2030年，完成一批…建设，特制定本方案。: the target inside the purpose sentence
+    inner = _INNER_DATED.search(paragraph)
+    if inner is None or years and inner.group(2) not in years:
+        return ""
+    return _ENACTING.sub("", inner.group(1)) + "。"
 
 
 # Plan-level concepts stated inside a paragraph rather than under their own heading
