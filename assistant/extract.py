@@ -91,12 +91,21 @@ _MONEY_QUESTION = re.compile(
 )
 _RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
 _RATIO = re.compile(r"\d\s*[%％‰]|(?<![\d:：∶])\d{1,2}\s*[∶:：]\s*\d(?![\d:：∶])|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
+# a column's unit in its header, then the cell (补贴总额（万元）：40.51), as fields are quoted
+_HEADER_UNIT = re.compile(r"([^\s：:（(，。]*)[（(]([^）)\d]{1,6})[）)][:：]\s*(\d+(?:\.\d+)?)")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 # 几月 and 几号 ask a date, 几点 a clock time (几点开门, 几点必须关门); 几个月 asks how long,
 # 有几点 counts points, 几号线 names a line
 _WHEN_QUESTION = re.compile(
     r"何时|什么时候|哪天|哪一天|哪日|从何|起始|几月(?!内)|几号(?![线楼窗房门])|几时|哪一?年(?!内)"
     r"|几点(?=钟|[^，。？?]{0,3}?(?:开门|关门|营业|上班|下班|开始|结束|截止|到|前|后|起|停止))"
+)
+# 哪天 asks for a day, answered by a date with its day (5月22日, 15号) or an event's time
+_DAY_QUESTION = re.compile(r"哪天|哪一天|哪日|几号(?![线楼窗房门])|几月几[日号]|什么日子")
+_DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]+[日号]|当天|当日|次日")
+# 每千瓦时多少元, 每平方米多少钱: a price per unit
+_PER_UNIT_PRICE = re.compile(
+    r"每(千瓦时|度电|度|平方米|立方米|亩|吨|公里|千米)[^，。？?]{0,6}?多少(?:[万亿]?元|钱)"
 )
 # …or an event's time (以并网时间为准, 当季度第一天)
 _RELATIVE_TIME = re.compile(r"次月|当月|次年|当年|之日|以前|之前|年底|年末|月底|届满|期满|(?:时间|日期|时点)为准|第一天|首日")
@@ -142,10 +151,16 @@ def answers_figure(question: str, text: str) -> bool:
     states (2024年…) do not count.
     """
     text = _NAMES.sub("", text)  # a year in a document's title (《…（2024—2030年）》) answers nothing
+    text = _HEADER_UNIT.sub(r"\1：\3\2", text)  # a table cell under 补贴总额（万元） states 40.51万元
     if _RATIO_QUESTION.search(question):  # 租金缴交比例是多少 asks a share (10％－70％), not an amount
         return bool(_RATIO.search(text))
+    per = _PER_UNIT_PRICE.search(question)
+    if per and not re.search(rf"元\s*/\s*{per.group(1)}|每{per.group(1)}", text):
+        return False  # 每千瓦时多少元 asks a price per unit: 900万元 is none
     if _MONEY_QUESTION.search(question):
         return bool(_MONEY.search(text))
+    if _DAY_QUESTION.search(question):  # 哪天 asks a day: 2024年拨付资金 names none
+        return bool(_RELATIVE_TIME.search(text) or _DAY.search(text))
     if _WHEN_QUESTION.search(question):  # a point in time answers when; 有效期1年 does not
         return bool(_RELATIVE_TIME.search(text) or _POINT_IN_TIME.search(text))
     text = _DATE.sub("", text)  # a date answers when, not how much
@@ -232,6 +247,25 @@ class Excerpt:
     score: float
 
 
+def _figure_beside(
+    question: str, top: Excerpt, candidates: Sequence[tuple[str, str, str, str, str]]
+) -> Excerpt | None:
+    """The sentence just after (or else just before) the best one in its clause, when it states
+    the figure asked for and the best one does not. Only for a figure of a named measure
+    (几年, 多久, 几次): any number answers a bare 多少, any amount 给多少补贴."""
+    if not (_MEASURE_QUESTION.search(question) or _DURATION_QUESTION.search(question)) or _MONEY_QUESTION.search(question):
+        return None
+    text = next((c[2] for c in candidates if (c[0], c[1]) == (top.doc_id, top.locator)), "")
+    found = sentences(text)
+    if top.sentence not in found:
+        return None
+    at = found.index(top.sentence)
+    for sentence in found[at + 1 : at + 2] + found[max(at - 1, 0) : at]:
+        if answers_figure(question, strip_numbering(sentence)):
+            return Excerpt(top.locator, top.doc_id, sentence, "", top.score)
+    return None
+
+
 def best_excerpts(
     question: str,
     tokens: Sequence[str],
@@ -292,6 +326,10 @@ def best_excerpts(
         if len(top.sentence) + len(other.sentence) <= budget:
             chosen.append(other)
         break
+    if quantity and not any(answers_figure(question, strip_numbering(e.sentence)) for e in chosen):
+        beside = _figure_beside(question, top, candidates)
+        if beside is not None:  # 租赁期限不超过3年。期满后…可以续租。: the figure is the sentence next to it
+            chosen = [top, beside]
     return [
         Excerpt(
             e.locator,

@@ -97,7 +97,7 @@ def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope 
     """The documents the question names most clearly, if it names any (ties are kept)."""
     documents = list(documents)
     mentions = {names.doc_id: names.mention(question) for names in documents}
-    if len(mentions) < 2:
+    if not mentions:
         return None
     best = max(strength for strength, _ in mentions.values())
     if best < MIN_SHARED_CHARS:

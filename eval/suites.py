@@ -51,6 +51,7 @@ SUITES = {
     "blind11": Suite("blind11", EVAL_DIR / "realdocs-blind11", EVAL_DIR / "realdocs-blind11" / "gold.jsonl"),
     "blind12": Suite("blind12", EVAL_DIR / "realdocs-blind12", EVAL_DIR / "realdocs-blind12" / "gold.jsonl"),
     "blind13": Suite("blind13", EVAL_DIR / "realdocs-blind13", EVAL_DIR / "realdocs-blind13" / "gold.jsonl"),
+    "blind14": Suite("blind14", EVAL_DIR / "realdocs-blind14", EVAL_DIR / "realdocs-blind14" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -103,6 +104,9 @@ SUITES = {
     ),
     "structure-blind13": Suite(
         "structure-blind13", EVAL_DIR / "realdocs-blind13", EVAL_DIR / "structure" / "blind13.jsonl", "blind13"
+    ),
+    "structure-blind14": Suite(
+        "structure-blind14", EVAL_DIR / "realdocs-blind14", EVAL_DIR / "structure" / "blind14.jsonl", "blind14"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),

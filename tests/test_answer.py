@@ -198,6 +198,17 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         # an event's time answers when
         ("奖励电量从什么时候开始算？", "奖励电量的起始时间以并网时间为准", True),
         ("奖励电量从什么时候开始算？", "奖励电量按上网电量计算", False),
+        # 哪天 asks a day; a year in a column's name is none
+        ("补贴资金哪天打到企业账户上？", "2024年拨付资金（万元）：0.11", False),
+        ("报名哪天截止？", "5月22日下午3点截止", True),
+        # a price per unit, not any amount
+        ("补贴价格是每千瓦时多少元？", "补贴金额900万元", False),
+        ("补贴价格是每千瓦时多少元？", "奖励标准为0.1元/千瓦时", True),
+        ("物业费每平方米多少钱？", "租金18元/平方米/月", True),
+        # a column's unit in its name states the cell's unit (a table row's fields, quoted)
+        ("补贴总额是多少万元？", "补贴总额（万元）：40.51", True),
+        ("申报的响应能力是多少千瓦时？", "申报响应能力（千瓦时）：180000", True),
+        ("申报的响应能力是多少千瓦时？", "用户名称：甲公司", False),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
@@ -234,6 +245,18 @@ def test_clauses_retrieval_cannot_tell_apart_are_judged_by_their_sentences() -> 
     tied = best_excerpts(question, tokens, weights, candidates, ranks=[0, 0])
     assert apart[0].locator == "第十三条"  # the first-ranked clause's better-matching sentence wins
     assert tied[0].locator == "第十五条"  # of two equals, the sentence stating how long
+
+
+def test_a_figure_in_the_sentence_beside_the_best_one_is_quoted_with_it() -> None:
+    question = "人才公寓一次最多能签几年？"
+    tokens = ["人才", "公寓", "一次", "最多", "签", "续租"]
+    weights = TermWeights.from_token_lists([tokens, ["其他"]])
+    text = "合同租赁期限不超过3年。期满后人才公寓需要续租的，经批准后可以续租。"
+    found = best_excerpts(question, tokens, weights, [("d", "三/二", text, "", "")])
+    assert [e.sentence for e in found] == ["期满后人才公寓需要续租的，经批准后可以续租。", "合同租赁期限不超过3年。"]
+    # a bare 多少 takes any number: no sentence is borrowed for it
+    bare = best_excerpts("人才公寓续租的标准是多少？", tokens, weights, [("d", "三/二", text, "", "")])
+    assert [e.sentence for e in bare] == ["期满后人才公寓需要续租的，经批准后可以续租。"]
 
 
 @pytest.mark.parametrize(

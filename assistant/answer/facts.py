@@ -66,9 +66,22 @@ def evidence(
 
 def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
     """What an extractive answer would quote from the best clauses (EXCERPT_CLAUSES of them)."""
-    candidates = [(h.doc_id, h.locator, h.text, h.best_chunk, _heading(knowledge.clause(h.doc_id, h.locator))) for h in hits[:EXCERPT_CLAUSES]]
+    figures = asks_quantity(question)  # a row of figures states them in its cells
+    candidates = [
+        (h.doc_id, h.locator, _with_fields(clause) if figures else h.text, h.best_chunk, _heading(clause))
+        for h in hits[:EXCERPT_CLAUSES]
+        if (clause := knowledge.clause(h.doc_id, h.locator))
+    ]
     tokens = knowledge.searcher.keyword_tokens(question)  # everyday words count by their official terms too
     return best_excerpts(question, tokens, knowledge.weights, candidates, ranks=shared_ranks(hits))
+
+
+def _with_fields(clause: Clause) -> str:
+    """A clause's text, and for a table row its other cells under their column names
+    (补贴总额（万元）：40.51): a row of figures states them in its fields."""
+    said = clause.text + clause.label  # a cell the row's text or name already states adds nothing
+    cells = [f"{name}：{value}" for name, value in clause.fields if value and value not in said]
+    return "\n".join([clause.text, *cells]) if cells else clause.text
 
 
 def shared_ranks(hits: Sequence[Hit]) -> list[int]:
@@ -81,7 +94,7 @@ def shared_ranks(hits: Sequence[Hit]) -> list[int]:
 def thing_unnamed(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> bool:
     """Whether the top clauses never name what the question asks about (多少贴息 of a plan without 贴息)."""
     top = hits[:RELATED_LIMIT]
-    texts = [f"{h.label} {h.text} {h.lead_unit or ''}" for h in top]
+    texts = [f"{h.label} {_with_fields(knowledge.clause(h.doc_id, h.locator))} {h.lead_unit or ''}" for h in top]
     # a clause speaks of what its document's title names (北京 of a 北京市发展和改革委员会 notice)
     texts += [knowledge.documents[doc_id].meta.title for doc_id in {h.doc_id for h in top}]
     return bool(unnamed(question, texts, knowledge.tokens, knowledge.searcher.expander))
@@ -223,7 +236,8 @@ def quote_excerpts(knowledge: Knowledge, question: str, found: Sequence[Excerpt]
     for excerpt in found:
         key = (excerpt.doc_id, excerpt.locator)
         clause = knowledge.clauses[key]
-        quote = (
+        field = excerpt.sentence not in clause.text  # a row's cell under its column name
+        quote = excerpt.sentence if field else (
             _run_in_paragraph(clause, excerpt.sentence)
             or _introduced(clause, excerpt.quote)
             or _short(clause)

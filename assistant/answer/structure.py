@@ -21,7 +21,7 @@ from assistant.answer.knowledge import Knowledge, Node, display, element_title
 from assistant.answer.knowledge import alnum_chars as _chars
 from assistant.answer.types import Answer, Citation, cite, cite_heading, make, with_marker
 from assistant.extract import RUN_IN_HEADING, asks_quantity, strip_numbering
-from assistant.ingest.document import Clause, Heading
+from assistant.ingest.document import Clause, Heading, attachment_title
 from assistant.ingest.numbering import numeral_value
 from assistant.ingest.parse import PREAMBLE_LOCATOR
 from assistant.ingest.table import NAMED_ORDINAL, TRAILING_PARENS
@@ -33,6 +33,7 @@ _UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附�
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
+_TIME_NOUN = re.compile(r"\s*(?:工作日|自然日|日|月|小时|钟头|星期|礼拜|季度|年度|学时|课时|周)")
 _STATED_COUNT = re.compile(rf"哪\s*([二两三四五六七八九十\d]+)\s*个?(?:{_UNIT})")  # 分为哪三类: the count is given
 # A question about the whole document's layout (its parts, chapters or articles).
 _WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面|附件)|几(个)?(部分|章|编|附件)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲")
@@ -95,6 +96,8 @@ def shape_of(question: str, own_titles: Sequence[str] = ()) -> Shape:
         and not _of_another_text(question[: found.start()], own_titles)
     )
     unit = _COUNT_UNIT.search(question)
+    if unit and unit.group(1) == "个" and _TIME_NOUN.match(question, unit.end()):
+        unit = None  # 公示几个工作日 asks how long, not how many parts
     counts = bool(unit or _COUNT.search(question))
     subject = _QUESTION_WORDS.sub("", question)
     contents = bool(_CONTENTS.search(question))
@@ -471,7 +474,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         element = child.element
         assert element is not None
         child_cite = _cite_node(knowledge, child)
-        line = f"{_listed(element, whole)}{child_cite.marker}"
+        line = f"{_listed(element, whole)}{_table_named(node, child)}{child_cite.marker}"
         grouped = [g for g in child.children if _is_section(g)]
         citations.append(child_cite)
         if overview and grouped:
@@ -480,6 +483,26 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
             citations.extend(subdivisions)
         lines.append(line)
     return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
+
+
+def _following_table(root: Node, node: Node) -> Node | None:
+    """The table that stands right after an attachment heading holding nothing itself."""
+    for parent in (root, *root.walk()):
+        at = next((i for i, child in enumerate(parent.children) if child is node), None)
+        if at is not None:
+            after = parent.children[at + 1 : at + 2]
+            return after[0] if after and after[0].kind == "table" else None
+    return None
+
+
+def _table_named(parent: Node, child: Node) -> str:
+    """For an attachment with no title of its own, the name of the table that follows it
+    (附件1 over 天津市…补贴资金汇总表), else nothing."""
+    element = child.element
+    if not isinstance(element, Heading) or element.kind != "attachment" or attachment_title(element):
+        return ""
+    table = _following_table(parent, child)
+    return f" {table.element.label}" if table is not None and table.element is not None else ""
 
 
 def _listed(element: Clause | Heading, whole: bool) -> str:
@@ -713,6 +736,8 @@ def answer_structure(
     if not candidates:
         return None
     _, doc_id, node = max(candidates, key=lambda c: c[0])
+    if node.kind == "attachment" and not node.children:  # 附件2是什么表: the table standing after it
+        node = _following_table(knowledge.trees[doc_id], node) or node
     stated = _stated_count(question)
     if stated is not None and node.children and stated not in (len(node.children), _leaves(node)):
         return None  # 保护要求分为哪三类 is not answered by a chapter of twelve articles

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from assistant.ingest.corpus import SourceDocument
 from assistant.ingest.document import Clause, Element, Heading, Kind, ParsedDocument
+from assistant.ingest.fragments import join_fragments
 from assistant.ingest.frame import (
     attachment_starts,
     find_opening,
@@ -535,6 +536,9 @@ def _lines_and_wraps(text: str) -> tuple[list[str], list[bool]]:
     run-together headings changed the lines."""
     source = text.split("\n")
     kept = [(line, position > 0 and bool(source[position - 1].strip())) for position, line in enumerate(source) if line.strip()]
+    joined = join_fragments([line for line, _ in kept])
+    if len(joined) != len(kept):
+        kept = [(line, False) for line in joined]
     raw = split_lines([line for line, _ in kept])
     if len(raw) != len(kept):
         return raw, [False] * len(raw)
