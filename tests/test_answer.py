@@ -209,6 +209,9 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("补贴总额是多少万元？", "补贴总额（万元）：40.51", True),
         ("申报的响应能力是多少千瓦时？", "申报响应能力（千瓦时）：180000", True),
         ("申报的响应能力是多少千瓦时？", "用户名称：甲公司", False),
+        # 价格 inside a name (价格结算机制) asks no money
+        ("想退出价格结算机制，要提前多久申请？", "应提前15个工作日向电网企业申请", True),
+        ("门票价格是多少？", "门票价格按规定执行", False),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:

@@ -37,6 +37,7 @@ _ASKS_WHY = re.compile(r"为什么|为何|什么原因|原因是什么|何故|�
 _CONCLUDES = re.compile(r"^(故|因此|所以|因而|为此|据此|由此)")
 _ASKS_LIST = re.compile(r"哪些|哪几|哪种|什么情形|什么情况|包括什么|下列|如下|列举")
 _INTRODUCES = ("：", ":")
+_FIGURE_CELL = re.compile(r"[\d.,，%％\s]+")
 _ASKS_ISSUING = re.compile(r"印发|转发|发布|出台|下发|颁布|发文|公布|联合|通知")  # who issued it: the notice answers
 # How many kinds, items, cases a list holds (多少种情形, 几项, 几档); 多少个 asks as often for a figure.
 # 几级 and 几档 before a noun ask which grade (几级厨师证), not how many (分为几级)
@@ -79,8 +80,12 @@ def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[E
 def _with_fields(clause: Clause) -> str:
     """A clause's text, and for a table row its other cells under their column names
     (补贴总额（万元）：40.51): a row of figures states them in its fields."""
-    said = clause.text + clause.label  # a cell the row's text or name already states adds nothing
-    cells = [f"{name}：{value}" for name, value in clause.fields if value and value not in said]
+    # a cell the row's name states adds nothing, nor its text but a figure, which its column names
+    cells = [
+        f"{name}：{value}"
+        for name, value in clause.fields
+        if value and value not in clause.label and (value not in clause.text or _FIGURE_CELL.fullmatch(value))
+    ]
     return "\n".join([clause.text, *cells]) if cells else clause.text
 
 
