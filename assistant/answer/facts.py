@@ -149,7 +149,10 @@ def _named_only(knowledge: Knowledge, question: str, hit: Hit) -> bool:
     policy's name, while the policy speaks of what the question asks (柘林镇文物工作坚持什么方针
     of 现将《柘林镇文物保护管理办法》印发给你们, and of its 第三条 that names the 方针)."""
     clause = knowledge.clause(hit.doc_id, hit.locator)
-    if not transmits_only(clause) or _ASKS_ISSUING.search(question):
+    key = ("facts.transmits", hit.doc_id, hit.locator)
+    if key not in knowledge.memo:
+        knowledge.memo[key] = transmits_only(clause)
+    if not knowledge.memo[key] or _ASKS_ISSUING.search(question):
         return False
     naming = naming_chars(knowledge, hit.doc_id)
     if any(len(w) > 1 and w in clause.text and not set(w) <= naming for w in knowledge.tokens(question)):
