@@ -328,7 +328,7 @@ def best_excerpts(
         break
     if quantity and not any(answers_figure(question, strip_numbering(e.sentence)) for e in chosen):
         beside = _figure_beside(question, top, candidates)
-        if beside is not None:  # 租赁期限不超过3年。期满后…可以续租。: the figure is the sentence next to it
+        if beside is not None:  # 合同期限不超过3年。期满后…可以续签。: the figure is the sentence next to it
             chosen = [top, beside]
     return [
         Excerpt(

@@ -146,8 +146,8 @@ def _purpose_only(knowledge: Knowledge, hit: Hit) -> bool:
 
 def _named_only(knowledge: Knowledge, question: str, hit: Hit) -> bool:
     """A notice that only hands the policy on, sharing no word with the question but the
-    policy's name, while the policy speaks of what the question asks (柘林镇文物工作坚持什么方针
-    of 现将《柘林镇文物保护管理办法》印发给你们, and of its 第三条 that names the 方针)."""
+    policy's name, while the policy speaks of what the question asks (甲镇古树工作坚持什么方针
+    of 现将《甲镇古树保护管理办法》印发给你们, and of its 第三条 that names the 方针)."""
     clause = knowledge.clause(hit.doc_id, hit.locator)
     key = ("facts.transmits", hit.doc_id, hit.locator)
     if key not in knowledge.memo:

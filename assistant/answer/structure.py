@@ -497,7 +497,7 @@ def _following_table(root: Node, node: Node) -> Node | None:
 
 def _table_named(parent: Node, child: Node) -> str:
     """For an attachment with no title of its own, the name of the table that follows it
-    (附件1 over 天津市…补贴资金汇总表), else nothing."""
+    (附件1 over 甲市…资金汇总表), else nothing."""
     element = child.element
     if not isinstance(element, Heading) or element.kind != "attachment" or attachment_title(element):
         return ""

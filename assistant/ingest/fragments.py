@@ -1,7 +1,7 @@
 """Lines that a web page's text extraction broke at every inline element, joined back.
 
 Some copies of government pages put each styled run of text on a line of its own:
-``现下达 / 2025 / 年电力需求侧管理专项资金计划 / 645 / 万元，用于``, ``（ / 十一 / ）``,
+``现下达 / 2025 / 年专项资金计划 / 645 / 万元，用于``, ``（ / 十一 / ）``,
 ``三、 / 推动新能源上网电价…``, ``建立 / “ / 多电源参与… / ” / 的电力现货市场。``. Such a text
 is recognised by lines that open with punctuation no line of a written text opens with
 (，。、；：）” …): at least FRAGMENTED_AT of them. In it, a line is joined to the one before when
@@ -35,9 +35,9 @@ _TABLE_START = re.compile(r"^序\s*号$")  # a table's cells on lines of their o
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")  # …until the next attachment
 _OPENS_CLOSING = re.compile(rf"^[{_CLOSING}]")
 _NUMBER = re.compile(r"^\d+(?:[.．]\d+)?$")
-# units a figure's line may run into (not 天, 百, 千 …, which as often open a name: 天津, 百度)
+# units a figure's line may run into (not 天, 百, 千 …, which as often open a name: 天河, 百花)
 _UNIT = re.compile(r"^(?:年|月|日|号|万|亿|元|个|户|项|家|名|人(?!民)|次|岁|倍|天内|小时|分钟|千瓦|平方米|%|％)")
-_LISTED = re.compile(r"[:：]\s*\d{1,2}[.．、]$")  # 附件:1. / 四川省…细则
+_LISTED = re.compile(r"[:：]\s*\d{1,2}[.．、]$")  # 附件:1. / 甲省…细则
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _MARK = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百\d]+[章节条])$"
@@ -72,7 +72,7 @@ def _joins(before: str, line: str, after: str) -> bool:
     if _MARK.match(before) or _LISTED.search(before) or (_ATTACHMENT.match(before) and line.isdigit()):
         return True
     # a figure inside a sentence: text, the number, its unit on the next line; not a date's
-    # year standing alone under a signature (四川省能源局 / 2025 / 年 / 9 / 月)
+    # year standing alone under a signature (甲省能源局 / 2025 / 年 / 9 / 月)
     date = _YEAR.match(line) and after == "年"
     return bool(_NUMBER.match(line) and _UNIT.match(after) and not before[-1].isdigit() and not date)
 
