@@ -92,7 +92,7 @@ _MONEY_QUESTION = re.compile(
 _RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
 _RATIO = re.compile(r"\d\s*[%％‰]|(?<![\d:：∶])\d{1,2}\s*[∶:：]\s*\d(?![\d:：∶])|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
 # a column's unit in its header, then the cell (补贴总额（万元）：40.51), as fields are quoted
-_HEADER_UNIT = re.compile(r"([^\s：:（(，。]*)[（(]([^）)\d]{1,6})[）)][:：]\s*(\d+(?:\.\d+)?)")
+_HEADER_UNIT = re.compile(r"([^\s：:（(，。]*)[（(]([^）)\d]{1,6})[）)][:：]\s*(\d+(?:\.\d+)?)(?![\d.]|\s*[\u4e00-\u9fff%％])")
 _MONEY = re.compile(r"\d+(?:\.\d+)?\s*[万亿]?元|[一二三四五六七八九十百千万亿两]+元")
 # 几月 and 几号 ask a date, 几点 a clock time (几点开门, 几点必须关门); 几个月 asks how long,
 # 有几点 counts points, 几号线 names a line
@@ -104,6 +104,7 @@ _WHEN_QUESTION = re.compile(
 _DAY_QUESTION = re.compile(r"哪天|哪一天|哪日|几号(?![线楼窗房门])|几月几[日号]|什么日子")
 _DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]+[日号]|当天|当日|次日")
 # 每千瓦时多少元, 每平方米多少钱: a price per unit
+_SAME_PRICE_UNIT = {u: "千瓦时|度电|度|kwh" for u in ("千瓦时", "度电", "度")} | {"平方米": "平方米|㎡|m²"}
 _PER_UNIT_PRICE = re.compile(
     r"每(千瓦时|度电|度|平方米|立方米|亩|吨|公里|千米)[^，。？?]{0,6}?多少(?:[万亿]?元|钱)"
 )
@@ -155,7 +156,8 @@ def answers_figure(question: str, text: str) -> bool:
     if _RATIO_QUESTION.search(question):  # 租金缴交比例是多少 asks a share (10％－70％), not an amount
         return bool(_RATIO.search(text))
     per = _PER_UNIT_PRICE.search(question)
-    if per and not re.search(rf"元\s*/\s*{per.group(1)}|每{per.group(1)}", text):
+    units = _SAME_PRICE_UNIT.get(per.group(1), per.group(1)) if per else ""
+    if per and not re.search(rf"元\s*/\s*(?:{units})|每(?:{units})", text, re.IGNORECASE):
         return False  # 每千瓦时多少元 asks a price per unit: 900万元 is none
     if _MONEY_QUESTION.search(question):
         return bool(_MONEY.search(text))
@@ -247,6 +249,11 @@ class Excerpt:
     score: float
 
 
+def _position(excerpt: Excerpt, candidates: Sequence[tuple[str, str, str, str, str]]) -> int:
+    text = next((c[2] for c in candidates if (c[0], c[1]) == (excerpt.doc_id, excerpt.locator)), "")
+    return text.find(excerpt.sentence)
+
+
 def _figure_beside(
     question: str, top: Excerpt, candidates: Sequence[tuple[str, str, str, str, str]]
 ) -> Excerpt | None:
@@ -329,7 +336,7 @@ def best_excerpts(
     if quantity and not any(answers_figure(question, strip_numbering(e.sentence)) for e in chosen):
         beside = _figure_beside(question, top, candidates)
         if beside is not None:  # 合同期限不超过3年。期满后…可以续签。: the figure is the sentence next to it
-            chosen = [top, beside]
+            chosen = sorted([top, beside], key=lambda e: _position(e, candidates))
     return [
         Excerpt(
             e.locator,

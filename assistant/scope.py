@@ -104,6 +104,8 @@ def documents_named(question: str, documents: Iterable[DocumentNames]) -> Scope 
         return _place_named(question, documents)
     chosen = {doc_id: said for doc_id, (strength, said) in mentions.items() if strength == best}
     said = next(iter(chosen.values()))
+    if len(documents) == 1 and best < EXACT_NAME and not _KIND.search(said):
+        return None  # the only document: named by its name (…办法), not by a topic its title shares
     if best < EXACT_NAME and any(said in d.body for d in documents if d.doc_id not in chosen):
         # a run of a title that other documents use in their text is their common topic
         # (公共租赁住房 of two housing policies), not the name of one

@@ -209,9 +209,10 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("补贴总额是多少万元？", "补贴总额（万元）：40.51", True),
         ("申报的响应能力是多少千瓦时？", "申报响应能力（千瓦时）：180000", True),
         ("申报的响应能力是多少千瓦时？", "用户名称：甲公司", False),
+        ("奖励标准是多少钱？", "奖励标准（每人）：500元", True),  # a bracket before a sentence is no column
+        ("补贴价格是每度多少元？", "奖励标准为0.1元/千瓦时", True),
         # 价格 inside a name (价格结算机制) asks no money
         ("想退出价格结算机制，要提前多久申请？", "应提前15个工作日向电网企业申请", True),
-        ("门票价格是多少？", "门票价格按规定执行", False),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
@@ -256,7 +257,7 @@ def test_a_figure_in_the_sentence_beside_the_best_one_is_quoted_with_it() -> Non
     weights = TermWeights.from_token_lists([tokens, ["其他"]])
     text = "合同租赁期限不超过3年。期满后人才公寓需要续租的，经批准后可以续租。"
     found = best_excerpts(question, tokens, weights, [("d", "三/二", text, "", "")])
-    assert [e.sentence for e in found] == ["期满后人才公寓需要续租的，经批准后可以续租。", "合同租赁期限不超过3年。"]
+    assert [e.sentence for e in found] == ["合同租赁期限不超过3年。", "期满后人才公寓需要续租的，经批准后可以续租。"]  # in their order
     # a bare 多少 takes any number: no sentence is borrowed for it
     bare = best_excerpts("人才公寓续租的标准是多少？", tokens, weights, [("d", "三/二", text, "", "")])
     assert [e.sentence for e in bare] == ["期满后人才公寓需要续租的，经批准后可以续租。"]

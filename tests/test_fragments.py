@@ -60,10 +60,17 @@ def test_a_broken_extraction_is_joined_back_into_its_lines() -> None:
         "甲市财政局",  # a signature stays over its date
         "2025年9月29日",
         "附件:1.甲市资金汇总表",
-        # a table's cells on lines of their own are left alone (天津…, 万科… are no units)
+        # a table's cells on lines of their own are left alone (2 / 万科… stays apart)
         "序号", "用户名称", "补贴（万元）", "1", "天津某某公司", "40.51", "2", "万科某某公司", "3.03",
     ]
     assert "".join(join_fragments(BROKEN)) == "".join(BROKEN)  # nothing lost
+
+
+def test_headings_stay_over_their_text_and_an_attachment_over_its_title() -> None:
+    kept = ["（二）深入推进“放管服”", "各区要抓好落实。", "一、工作成效。", "2024年全市实现增长。",
+            "附件1", "项目申报表", "甲市财政局", "2025年9月29日"]
+    joined = join_fragments([*kept, "乙", "，", "。", "）"])  # broken: lines open with ，。）
+    assert joined == [*kept, "乙，。）"]
 
 
 def test_a_text_without_lines_opening_with_a_closing_mark_is_unchanged() -> None:

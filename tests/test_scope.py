@@ -44,6 +44,8 @@ def test_the_name_of_the_only_document_leaves_the_question_too(names: list[Docum
     only = [n for n in names if n.doc_id.startswith("jiaxing")]
     scope = documents_named("嘉兴市生活垃圾分类管理条例从哪天起施行？", only)
     assert scope is not None and scope.question == "从哪天起施行？"
+    # a topic its title shares is no name: 生活垃圾分类 stays in the question
+    assert documents_named("厨余垃圾和生活垃圾分类投放有什么要求？", only) is None
 
 
 def test_a_place_is_read_wherever_the_title_names_it() -> None:

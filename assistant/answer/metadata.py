@@ -40,7 +40,9 @@ def states_purpose_only(clause: Clause) -> bool:
 
 
 # 现将《…》印发给你们，请认真贯彻执行。 / 现予公布 / 特此通知。: what carries a policy, not what it says
-_TRANSMITS = re.compile(r"(印发|转发|发|公布)给你们|现(予|将|把)?[^。]{0,40}(印发|转发|公布|发布)|特此(通知|函告|公告)")
+_TRANSMITS = re.compile(
+    r"(印发|转发|发|公布)给你们|(?:^|[，,。；])\s*现(予|将|把)?[^。]{0,40}(印发|转发|公布|发布)|特此(通知|函告|公告)"
+)
 _IN_FORCE_WORDS = re.compile(r"施行|生效|废止|有效期")
 
 

@@ -33,7 +33,7 @@ _UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附�
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
-_TIME_NOUN = re.compile(r"\s*(?:工作日|自然日|日|月|小时|钟头|星期|礼拜|季度|年度|学时|课时|周)")
+_TIME_NOUN = re.compile(r"\s*(?:工作日|自然日|日|月|小时|钟头|星期|礼拜|季度|年度|学时|课时|周(?!期))")
 _STATED_COUNT = re.compile(rf"哪\s*([二两三四五六七八九十\d]+)\s*个?(?:{_UNIT})")  # 分为哪三类: the count is given
 # A question about the whole document's layout (its parts, chapters or articles).
 _WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面|附件)|几(个)?(部分|章|编|附件)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲")

@@ -29,8 +29,9 @@ _TARGET_WORDS = re.compile(
 )
 _DATED = re.compile(r"^(?:力争)?到\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
+# …，特制定方案如下 / …，制定本方案: what is enacted, not part of the target (…，制定完善一批标准 is)
+_ENACTING = re.compile(r"[，,][^，,。；]*(?:制定|制订)了?(?:本|[^，,。；]{0,10}如下)[^，,。；]{0,8}$")
 _INNER_DATED = re.compile(r"[，,]((?:力争)?到\s*(\d{4})\s*年[，,][^。；]+)")
-_ENACTING = re.compile(r"[，,][^，,。]*(?:制定|制订|提出|印发)[^，,。]*$")  # …，特制定方案如下
 TARGET_CHARS = 300
 
 

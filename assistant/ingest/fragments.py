@@ -15,8 +15,8 @@ is recognised by lines that open with punctuation no line of a written text open
 - it is a number whose next line opens with a unit, after a line of text (有效响应用户 / 62 / 户);
 - the line before is a bare numbering mark (三、, 1., （十一）), or 附件 before its number.
 
-Nothing else is joined: a signature over its date stays as it is, a table's cells on
-lines of their own (from its 序号 to the next 附件 heading) are left alone but for a
+Nothing else is joined: a heading stays over its text, a signature over its date, a table's
+cells on lines of their own (from its 序号 to the next 附件, heading or paragraph) are left alone but for a
 column name broken after its year (2024 / 年拨付资金（万元）), and a text without the sign is
 returned unchanged.
 """
@@ -32,12 +32,15 @@ _CLOSERS = "）)」』”’〕】》"
 _QUOTES = ("”", "’", "」", "』")  # a closing quote, unlike a bracket, never ends an item's note
 _FINAL = ("。", "！", "？", "；", "：", "。”", "！”", "？”")
 _TABLE_START = re.compile(r"^序\s*号$")  # a table's cells on lines of their own from here: no joins…
-_ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")  # …until the next attachment
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*$")  # …until the next attachment, heading or paragraph
+_PROSE = re.compile(r"^.{30,}[。；！？]$")
 _OPENS_CLOSING = re.compile(rf"^[{_CLOSING}]")
 _NUMBER = re.compile(r"^\d+(?:[.．]\d+)?$")
 # units a figure's line may run into (not 天, 百, 千 …, which as often open a name: 天河, 百花)
 _UNIT = re.compile(r"^(?:年|月|日|号|万|亿|元|个|户|项|家|名|人(?!民)|次|岁|倍|天内|小时|分钟|千瓦|平方米|%|％)")
 _LISTED = re.compile(r"[:：]\s*\d{1,2}[.．、]$")  # 附件:1. / 甲省…细则
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十百\d]+[章节条])")
+_DATE_REST = re.compile(r"^年(?:\s*\d{1,2}\s*月|$)")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _MARK = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d{1,2}[.．、]|第[一二三四五六七八九十百\d]+[章节条])$"
@@ -65,16 +68,21 @@ def _joins(before: str, line: str, after: str) -> bool:
         return False
     if _OPENS_CLOSING.match(line) or _unclosed(before) or before.endswith(("，", "、")):
         return True
-    if not before.endswith(_FINAL) and (all(ch in "“‘「『" for ch in line) or before.endswith(_QUOTES)):
+    if _ATTACHMENT.match(before):  # 附件 / 1, never 附件1 / 项目申报表 (a heading and its title)
+        return not before[-1].isdigit() and line.isdigit()
+    heading = _HEADING.match(before)  # （二）深入推进“放管服” / 各区要… is a heading over its text
+    opening_quote = all(ch in "“‘「『" for ch in line)
+    if not before.endswith(_FINAL) and (opening_quote or before.endswith(_QUOTES) and not heading):
         return True  # 建立 / “ / 统筹 / ” / 的机制。: a quotation inside a sentence
     if before[-1].isdigit() and _UNIT.match(line):
         return True
-    if _MARK.match(before) or _LISTED.search(before) or (_ATTACHMENT.match(before) and line.isdigit()):
+    if _MARK.match(before) or _LISTED.search(before):
         return True
-    # a figure inside a sentence: text, the number, its unit on the next line; not a date's
-    # year standing alone under a signature (甲省能源局 / 2025 / 年 / 9 / 月)
-    date = _YEAR.match(line) and after == "年"
-    return bool(_NUMBER.match(line) and _UNIT.match(after) and not before[-1].isdigit() and not date)
+    # a figure inside a sentence: text, the number, its unit on the next line; not after a full
+    # stop, nor a date's year under a signature (甲省能源局 / 2025 / 年9月29日)
+    date = _YEAR.match(line) and _DATE_REST.match(after)
+    inside = not before.endswith(_FINAL) and not before[-1].isdigit()
+    return bool(_NUMBER.match(line) and _UNIT.match(after) and inside and not date)
 
 
 def join_fragments(lines: list[str]) -> list[str]:
@@ -87,8 +95,8 @@ def join_fragments(lines: list[str]) -> list[str]:
     joined = False
     in_table = header = False
     for position, line in enumerate(stripped):
-        if _TABLE_START.match(line) or _ATTACHMENT.match(line):
-            in_table = bool(_TABLE_START.match(line))  # until the next attachment's heading
+        if _TABLE_START.match(line) or _ATTACHMENT.match(line) or _HEADING.match(line) or _PROSE.match(line):
+            in_table = bool(_TABLE_START.match(line))  # until an attachment, a heading or a paragraph
             header = in_table
         elif header and line == "1":
             header = False  # the first row
