@@ -249,17 +249,12 @@ class Excerpt:
     score: float
 
 
-def _position(excerpt: Excerpt, candidates: Sequence[tuple[str, str, str, str, str]]) -> int:
-    text = next((c[2] for c in candidates if (c[0], c[1]) == (excerpt.doc_id, excerpt.locator)), "")
-    return text.find(excerpt.sentence)
-
-
 def _figure_beside(
     question: str, top: Excerpt, candidates: Sequence[tuple[str, str, str, str, str]]
-) -> Excerpt | None:
+) -> tuple[Excerpt, bool] | None:
     """The sentence just after (or else just before) the best one in its clause, when it states
-    the figure asked for and the best one does not. Only for a figure of a named measure
-    (几年, 多久, 几次): any number answers a bare 多少, any amount 给多少补贴."""
+    the figure asked for and the best one does not, and whether it comes before. Only for a
+    figure of a named measure (几年, 多久, 几次): any number answers a bare 多少, any amount 给多少补贴."""
     if not (_MEASURE_QUESTION.search(question) or _DURATION_QUESTION.search(question)) or _MONEY_QUESTION.search(question):
         return None
     text = next((c[2] for c in candidates if (c[0], c[1]) == (top.doc_id, top.locator)), "")
@@ -267,9 +262,9 @@ def _figure_beside(
     if top.sentence not in found:
         return None
     at = found.index(top.sentence)
-    for sentence in found[at + 1 : at + 2] + found[max(at - 1, 0) : at]:
+    for sentence, before in [(s, False) for s in found[at + 1 : at + 2]] + [(s, True) for s in found[max(at - 1, 0) : at]]:
         if answers_figure(question, strip_numbering(sentence)):
-            return Excerpt(top.locator, top.doc_id, sentence, "", top.score)
+            return Excerpt(top.locator, top.doc_id, sentence, "", top.score), before
     return None
 
 
@@ -336,7 +331,8 @@ def best_excerpts(
     if quantity and not any(answers_figure(question, strip_numbering(e.sentence)) for e in chosen):
         beside = _figure_beside(question, top, candidates)
         if beside is not None:  # 合同期限不超过3年。期满后…可以续签。: the figure is the sentence next to it
-            chosen = sorted([top, beside], key=lambda e: _position(e, candidates))
+            excerpt, before = beside
+            chosen = [excerpt, top] if before else [top, excerpt]  # in the text's order
     return [
         Excerpt(
             e.locator,

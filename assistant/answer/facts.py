@@ -68,11 +68,10 @@ def evidence(
 def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[Excerpt]:
     """What an extractive answer would quote from the best clauses (EXCERPT_CLAUSES of them)."""
     figures = asks_quantity(question)  # a row of figures states them in its cells
-    candidates = [
-        (h.doc_id, h.locator, _with_fields(clause) if figures else h.text, h.best_chunk, _heading(clause))
-        for h in hits[:EXCERPT_CLAUSES]
-        if (clause := knowledge.clause(h.doc_id, h.locator))
-    ]
+    candidates = []
+    for h in hits[:EXCERPT_CLAUSES]:
+        clause = knowledge.clause(h.doc_id, h.locator)
+        candidates.append((h.doc_id, h.locator, _with_fields(clause) if figures else h.text, h.best_chunk, _heading(clause)))
     tokens = knowledge.searcher.keyword_tokens(question)  # everyday words count by their official terms too
     return best_excerpts(question, tokens, knowledge.weights, candidates, ranks=shared_ranks(hits))
 
