@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import jieba
 
+from assistant.ingest.chunk import close_gaps
+
 jieba.setLogLevel(logging.WARNING)
 
 STOPWORDS = frozenset(
@@ -37,7 +39,7 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Search-mode tokens (long words and their sub-words), lower-cased, without stopwords."""
         out = []
-        for token in self._jieba.lcut_for_search(text):
+        for token in self._jieba.lcut_for_search(close_gaps(text)):
             token = token.strip().lower()
             if token and token not in STOPWORDS and _CONTENT.search(token):
                 out.append(token)

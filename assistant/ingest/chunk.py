@@ -20,6 +20,12 @@ BREADCRUMB_SEPARATOR = " › "
 _CLOSERS = "”’」』）)"
 _SENTENCE = re.compile(rf"[^。！？]*[。！？][{_CLOSERS}]*|[^。！？]+$")
 _CLAUSE_PART = re.compile(rf"[^；]*；[{_CLOSERS}]*|[^；]+$")
+# A space between two Chinese characters: PDF text breaks words so (条 例, 原 则); written
+# Chinese never separates words by spaces, so what is embedded and matched reads across it.
+# A label (第三条 …) keeps its space: it is the document's own separator, not a break.
+_CJK_GAP = re.compile(
+    r"(第[一二三四五六七八九十百零〇]+[编章节条款][ \u3000]+)|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])"
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,11 @@ class Chunk:
     def content_hash(self) -> str:
         """Identifies what gets embedded; unchanged text keeps its cached vector."""
         return hashlib.sha256(self.indexed_text.encode("utf-8")).hexdigest()
+
+
+def close_gaps(text: str) -> str:
+    """The text without spaces between two Chinese characters (条 例 → 条例); lines stay apart."""
+    return _CJK_GAP.sub(lambda gap: gap.group(1) or "", text)
 
 
 def sentences(text: str) -> list[str]:
@@ -96,7 +107,7 @@ def chunk_clause(clause: Clause, target: int) -> list[Chunk]:
             locator=clause.locator,
             ordinal=ordinal,
             text=piece,
-            indexed_text=f"{header}\n{piece}",
+            indexed_text=f"{header}\n{close_gaps(piece)}",
         )
         for ordinal, piece in enumerate(pieces)
     ]
