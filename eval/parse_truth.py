@@ -34,6 +34,8 @@ BLIND11 = Path(__file__).parent / "realdocs-blind11"  # a decimal 预案 (.txt),
 BLIND12 = Path(__file__).parent / "realdocs-blind12"  # a 扶持办法 by 条 (.md), a city 条例 by 章/节/条, a notice-plan with inline （牵头部门：…）
 BLIND13 = Path(__file__).parent / "realdocs-blind13"  # 若干措施 with （责任单位：…） and 万元, a 镇 管理办法 by 章/条 with (一) items (.md), a notice-plan
 BLIND14 = Path(__file__).parent / "realdocs-blind14"  # a 令 by 章/条, a notice with two 序号 tables of 万元, a notice-plan (numbers on lines of their own)
+BLIND15 = Path(__file__).parent / "realdocs-blind15"  # a support 操作办法 by 第X条（…）, a plan with （牵头部门：…）, a 管理办法 by 章/条
+BLIND16 = Path(__file__).parent / "realdocs-blind16"  # a notice-plan with （牵头单位：…，支撑单位：…）, a notice with a cell-per-block table, an opinion
 BLIND10 = Path(__file__).parent / "realdocs-blind10"  # a 申报指南 with 万元 caps, a 资金管理办法 by 章/条, a 实施方案 with tables (.md)
 
 

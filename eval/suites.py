@@ -52,6 +52,8 @@ SUITES = {
     "blind12": Suite("blind12", EVAL_DIR / "realdocs-blind12", EVAL_DIR / "realdocs-blind12" / "gold.jsonl"),
     "blind13": Suite("blind13", EVAL_DIR / "realdocs-blind13", EVAL_DIR / "realdocs-blind13" / "gold.jsonl"),
     "blind14": Suite("blind14", EVAL_DIR / "realdocs-blind14", EVAL_DIR / "realdocs-blind14" / "gold.jsonl"),
+    "blind15": Suite("blind15", EVAL_DIR / "realdocs-blind15", EVAL_DIR / "realdocs-blind15" / "gold.jsonl"),
+    "blind16": Suite("blind16", EVAL_DIR / "realdocs-blind16", EVAL_DIR / "realdocs-blind16" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -107,6 +109,12 @@ SUITES = {
     ),
     "structure-blind14": Suite(
         "structure-blind14", EVAL_DIR / "realdocs-blind14", EVAL_DIR / "structure" / "blind14.jsonl", "blind14"
+    ),
+    "structure-blind15": Suite(
+        "structure-blind15", EVAL_DIR / "realdocs-blind15", EVAL_DIR / "structure" / "blind15.jsonl", "blind15"
+    ),
+    "structure-blind16": Suite(
+        "structure-blind16", EVAL_DIR / "realdocs-blind16", EVAL_DIR / "structure" / "blind16.jsonl", "blind16"
     ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),
