@@ -574,3 +574,43 @@ def test_an_empty_lead_cell_written_out_is_not_a_merged_one() -> None:
     text = "某市重点工作清单\n序号\t重点任务\t牵头单位\t完成时限\n1\t建设数据中心\t市发展改革委\t2024年\n2\t各部门共同推进\t\t长期\n"
     doc = _parsed(text)
     assert [c.lead_unit for c in doc.clauses] == ["市发展改革委", None]
+
+
+def test_a_paragraph_inside_an_item_whose_numbering_goes_on_is_no_kuan() -> None:
+    text = (
+        "某区扶持办法\n第一条（奖励标准）\n（一）按发电量给予奖励，奖励时间为连续5年。\n其中，全额上网项目按0.2元/瓦一次性补贴。\n"
+        "（二）奖励小时数上限按6050小时计算。\n第二条（申报材料）\n甲类申报材料：\n（一）申请表；\n（二）营业执照。\n"
+        "乙类申报材料：\n（一）竣工验收证明；\n（二）租赁协议。\n第三条 本办法自印发之日起施行。"
+    )
+    doc = _parsed(text)
+    assert [c.locator for c in doc.clauses] == [
+        "第一条/一", "第一条/二", "第二条", "第二条/一", "第二条/二",
+        "第二条/第二款", "第二条/第二款/一", "第二条/第二款/二", "第三条",
+    ]
+    assert doc.clause("第一条/一").text.endswith("其中，全额上网项目按0.2元/瓦一次性补贴。")
+    # the line that only names 第二条 is no 款 of its own: 甲类申报材料 opens the first
+    assert doc.clause("第二条").text == "第二条（申报材料）\n甲类申报材料："
+
+
+def test_a_notice_whose_attachments_are_only_tables_keeps_its_body_as_the_preamble() -> None:
+    text = (
+        "某市经济信息化委关于发布2024年度重点区域的通知\n相关单位：\n为推进更新，经各区报送，现发布本年度重点区域，详见附表。\n"
+        "名单有效期至2025年6月30日止。\n附件：2024年度重点区域\n某市经济和信息化委员会\n2024年6月21日\n附件\n2024年度重点区域\n"
+        "序号\n所在区\n名称\n1\n甲区\n甲园区\n2\n乙区\n乙园区"
+    )
+    doc = _parsed(text, "d.md")
+    assert [c.locator for c in doc.clauses][:2] == ["通知", "前言"]
+    assert doc.clause("通知").text.endswith("相关单位：")
+    assert doc.clause("前言").text.endswith("名单有效期至2025年6月30日止。")
+    # a notice that hands on what it attaches is one clause, whatever the attachment holds
+    handed_on = text.replace("现发布本年度重点区域，详见附表", "现将《2024年度重点区域》印发给你们")
+    assert [c.locator for c in _parsed(handed_on, "d.md").clauses][0] == "通知"
+    assert "前言" not in [c.locator for c in _parsed(handed_on, "d.md").clauses]
+
+
+def test_a_text_saved_from_an_attachment_page_is_not_an_attachment() -> None:
+    text = "附件\n某市某产业三年行动计划\n（2021-2023年）\n为推动产业发展，特制定本行动计划。\n一、总体思路\n统筹规划。\n二、保障措施\n加强组织。"
+    doc = _parsed(text, "d.md")
+    assert [c.locator for c in doc.clauses] == ["前言", "一", "二"]
+    title = next(e for e in doc.elements if isinstance(e, Heading) and e.kind == "title")
+    assert title.label == "某市某产业三年行动计划（2021-2023年）"

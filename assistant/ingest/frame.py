@@ -29,6 +29,8 @@ _PUBLICATION = re.compile(
     r"|^[（(]联系(人|科室|处室|部门|单位|方式|电话)\s*[:：][^（）()]{2,60}[）)]$"
 )
 _TRAILER = re.compile(r"^(抄送|抄报|主送)[:：]|印发$")
+# a notice that hands on a document: 现将《…》印发给你们 / 转发给你们 / 予以印发
+_TRANSMITS = re.compile(r"(印发|转发|下发|颁发)给你们|现将.{0,80}(印发|转发|下发)|予以(印发|转发)")
 # 附件 / 附件1 / 附件1： alone on a line opens an attachment; a bare 附件： introduces the list
 # of attachment names that closes a notice.
 _ATTACHMENT = re.compile(r"^附\s*件\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?)?$")
@@ -211,6 +213,8 @@ def find_opening(lines: list[str]) -> Frame:
     notice_end, carried = 0, False
     if lines and _has_notice_form(lines):
         notice_end = _notice_end(lines)
+        if notice_end and _only_tables_follow(lines, notice_end) and not _TRANSMITS.search("".join(lines[:notice_end])):
+            notice_end = 0  # its attachments are tables of its own body (名单详见附表), no policy
         if notice_end == 0:
             notice_end, carried = _notice_header(lines), True
             header = lines[:notice_end]
@@ -218,6 +222,18 @@ def find_opening(lines: list[str]) -> Frame:
                 notice_end, carried = 0, False  # a title alone is a title, not a notice
     title_end = notice_end if carried else _title_end(lines, notice_end)
     return Frame((0, notice_end), (notice_end, title_end))
+
+
+def _only_tables_follow(lines: list[str], start: int) -> bool:
+    """Whether the text after a notice's date is attachments that each open with a table."""
+    starts = attachment_starts(lines, start)
+    if not starts or starts[0] != start:
+        return False
+    bounds = [*starts, len(lines)]
+    return all(
+        any(starts_table(lines, i) for i in range(begin + 1, min(begin + 4, end)))
+        for begin, end in zip(bounds, bounds[1:], strict=False)
+    )
 
 
 def attachment_starts(lines: list[str], start: int) -> list[int]:

@@ -13,7 +13,9 @@ LEAD_NAMES = (
     "牵头单位", "牵头部门", "责任单位", "责任部门", "负责单位", "负责部门", "主责单位", "主责部门",
     "推进单位", "推进部门", "实施单位", "承担单位", "落实单位", "牵头",
 )
-HELPER_NAMES = ("配合单位", "配合部门", "协同单位", "参与单位", "协办单位")
+HELPER_NAMES = (
+    "配合单位", "配合部门", "协同单位", "参与单位", "协办单位", "支撑单位", "支撑部门", "协助单位", "协作单位",
+)
 _LABEL = re.compile(rf"({'|'.join(LEAD_NAMES + HELPER_NAMES)})\s*[:：]\s*")
 _OPEN, _CLOSE = "（(", "）)"
 
@@ -44,10 +46,22 @@ def _fields_in(segment: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _paragraphs(text: str) -> list[str]:
+    """The text's lines, a line left inside an open bracket joined to the next: a page break
+    may split （牵头部 / 门：…）, but a bracket never spans two paragraphs of written text."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out and sum(out[-1].count(c) for c in _OPEN) > sum(out[-1].count(c) for c in _CLOSE):
+            out[-1] += line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def inline_fields(text: str) -> list[tuple[str, str]]:
     """Every lead or helper unit field the text states, in order."""
     pairs: list[tuple[str, str]] = []
-    for line in text.split("\n"):
+    for line in _paragraphs(text):
         for match in _LABEL.finditer(line):
             before = line[: match.start()].rstrip()
             if before.endswith(tuple(_OPEN)):

@@ -173,8 +173,14 @@ class _BodyReader:
         article = self.stack[at]
         if article.heading is None or article.heading.style is not Style.ARTICLE:
             return False
+        if self._items_go_on(self.stack[at + 1 :]):
+            return False
         opened = sum(1 for child in article.children if child.kind is Kind.PARAGRAPH)
-        name = f"第{int_to_cn(len(article.paragraphs) + opened + 1)}款"
+        # 款 before this one: the article's own paragraphs, not a line that only names it
+        # (第七条（申报材料）); its items alone make the first 款 when it has no text
+        before = len(article.paragraphs) - (1 if article.names_only and article.paragraphs else 0)
+        before = max(before, 1 if article.children else 0)
+        name = f"第{int_to_cn(before + opened + 1)}款"
         locator = (*article.locator, name)
         if locator in self.used:
             return False
@@ -194,6 +200,18 @@ class _BodyReader:
         self.stack.append(node)
         self.opened += 1
         return True
+
+    def _items_go_on(self, items: list[_Node]) -> bool:
+        """Whether the next numbered line continues one of the open items ((一) text, a
+        paragraph, (二)): the paragraph is that item's, not a new 款 of the article."""
+        for line in self.lines[self.position + 1 :]:
+            later = match_heading(line)
+            if later is not None:
+                return any(
+                    (h := item.heading) is not None and h.style is later.style and later.number == h.number + 1
+                    for item in items
+                )
+        return False
 
     def _candidate(self, line: str, next_decimal: int | None) -> HeadingMatch | None:
         found = match_heading(line, loose=not self.decimal_tops)
@@ -565,8 +583,12 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
     lines = [line.strip() for line in raw]
     frame = find_opening(lines)
     notice_end, (title_start, title_end) = frame.notice[1], frame.title
-    if title_end > title_start and is_attachment_heading(lines[title_start]):
-        title_end = title_start  # a notice whose policy comes as 附件1: no title of its own
+    # 附件 over the title of a text that has no notice before it only labels the file it was
+    # saved from (the attachment page of a notice); after a notice, the policy comes as 附件1
+    # and has no title of its own
+    labelled = title_end > title_start + 1 and not notice_end and is_attachment_heading(lines[title_start])
+    if title_end > title_start and is_attachment_heading(lines[title_start]) and not labelled:
+        title_end = title_start
     attachments = attachment_starts(lines, title_end)
     main_end = attachments[0] if attachments else len(lines)
     main_table = _table_block(lines, raw, title_end, main_end)
@@ -579,7 +601,8 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
         elements.append(_plain_clause(doc_id, NOTICE_LOCATOR, Kind.NOTICE, lines[:notice_end]))
     if title_end > title_start:
         title = lines[title_start:title_end]
-        elements.append(Heading(doc_id, "", Kind.TITLE, "".join(title), "\n".join(title)))
+        name = title[1:] if labelled else title
+        elements.append(Heading(doc_id, "", Kind.TITLE, "".join(name), "\n".join(title)))
 
     body_end = main_table[0] if main_table else main_end
     # a table may stand between two parts of the body (…五、… table 六、…): the body goes on after it
