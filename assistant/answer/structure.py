@@ -295,6 +295,21 @@ def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: st
     return max(said, key=lambda s: s[:2])[2] if said else None
 
 
+def _table_said(titled: Sequence[_Titled], question: str) -> Node | None:
+    """A table whose whole name the question says, not followed by a kind of document (the
+    notice that publishes a list is often named after it: …产业区域的通知)."""
+    for entry in titled:
+        if entry.node.kind != "table" or len(entry.text) < MIN_RUN or entry.text not in question:
+            continue
+        after = question[question.index(entry.text) + len(entry.text) :]
+        if not _KIND_AFTER.match(after):
+            return entry.node
+    return None
+
+
+_KIND_AFTER = re.compile(r"的?(?:通知|公告|通告|决定|意见|办法|方案|计划|规定|细则|措施|政策|文件)")
+
+
 def _says_ordinal(entry: _Titled, question: str) -> bool:
     """Whether a question says the ordinal name a title opens with (行动五 of 行动五：…)."""
     return bool(_NAMED_ORDINAL.fullmatch(entry.phrase)) and bool(
@@ -582,6 +597,7 @@ def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> 
 
 
 # 附件1, 附件二, 第二个附件: an attachment named by its number
+_THE_ATTACHMENT = re.compile(r"的附件(?![0-9一二三四五六七八九十])")
 _ATTACHMENT_NUMBER = re.compile(r"附件\s*([0-9一二三四五六七八九十]{1,3})|第([0-9一二三四五六七八九十]{1,3})个附件")
 
 
@@ -598,6 +614,8 @@ def attachment_named(root: Node, question: str, document_title: str = "") -> Nod
         value = numeral_value(numbered.group(1) or numbered.group(2))
         if value is not None and 0 < value <= len(attachments):
             return attachments[value - 1]
+    if len(attachments) == 1 and _THE_ATTACHMENT.search(question):
+        return attachments[0]  # 通知的附件列了哪些内容: the one attachment it has
     best = max(MIN_SHARED_CHARS - 1, longest_shared_run(question, document_title)[0] if document_title else 0)
     found = None
     for child in attachments:
@@ -704,6 +722,10 @@ def answer_structure(
             candidates.append((1.0 - rank * 0.01, doc_id, root))  # 附件《…申请程序》包括哪几部分
             continue
         titled = _titled(knowledge, doc_id, root)
+        table = None if shape.positions else _table_said(titled, full_question or question)
+        if table is not None:  # 2024年度重点区域一共有几个: the table so named, though the notice names it too
+            candidates.append((1.0 - rank * 0.01, doc_id, table))
+            continue
         said = "" if quoted else _name_said(knowledge, doc_id, question)
         texts = {_DOCUMENT_WORDS.sub("", shape_of(question.replace(said, "", 1)).subject)} if said else {subject, shape.subject}
         texts |= {f"{text}内容" for text in texts if text and _ASKS_CONTENTS_OF.search(question)}  # 支持哪些内容: 支持内容

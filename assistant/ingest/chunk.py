@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from assistant.ingest.document import Clause
 
 BREADCRUMB_SEPARATOR = " › "
+_NAMED_CELL = re.compile(r"[^\d\s，。；,;]{2,12}")  # a name, not a figure or a sentence
 _CLOSERS = "”’」』）)"
 _SENTENCE = re.compile(rf"[^。！？]*[。！？][{_CLOSERS}]*|[^。！？]+$")
 _CLAUSE_PART = re.compile(rf"[^；]*；[{_CLOSERS}]*|[^；]+$")
@@ -91,6 +92,9 @@ def clause_header(clause: Clause) -> str:
     header = BREADCRUMB_SEPARATOR.join(clause.breadcrumb)
     if clause.lead_unit:
         header += f"\n牵头单位：{clause.lead_unit}"
+    for name, value in clause.fields:  # a row's short named cells (所在区：甲区) are found by their words too
+        if _NAMED_CELL.fullmatch(value) and value not in clause.text and value not in header:
+            header += f"\n{name}：{value}"
     return header
 
 

@@ -601,8 +601,8 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
         elements.append(_plain_clause(doc_id, NOTICE_LOCATOR, Kind.NOTICE, lines[:notice_end]))
     if title_end > title_start:
         title = lines[title_start:title_end]
-        name = title[1:] if labelled else title
-        elements.append(Heading(doc_id, "", Kind.TITLE, "".join(name), "\n".join(title)))
+        named = title[1:] if labelled else title
+        elements.append(Heading(doc_id, "", Kind.TITLE, "".join(named), "\n".join(title)))
 
     body_end = main_table[0] if main_table else main_end
     # a table may stand between two parts of the body (…五、… table 六、…): the body goes on after it

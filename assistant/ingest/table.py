@@ -131,9 +131,18 @@ def _header_width(cells: list[_Cell]) -> int:
     for position, cell in enumerate(cells[: _MAX_HEADER_CELLS + 1]):
         if position and (_ROW_NUMBER.match(cell.first) or _category(cell.first)):
             return position
-        if len(compact(cell.joined)) > _MAX_HEADER_CHARS:
+        if len(compact(cell.joined)) > _MAX_HEADER_CHARS and not _long_column_name(cell.joined):
             return position
     return 1
+
+
+# a longer column name still ends in what it names (年度重点推进城市更新的产业区域名称)
+_COLUMN_END = re.compile(r"(名称|内容|单位|部门|范围|时限|时间|地址|地点|标准|金额|备注|说明|类型|类别|依据|进度|指标|事项)$")
+
+
+def _long_column_name(text: str) -> bool:
+    name = compact(text)
+    return len(name) <= 2 * _MAX_HEADER_CHARS and _COLUMN_END.search(name) is not None
 
 
 _OTHER_COLUMN = re.compile(r"单位|部门|时限|时间|备注|说明|序号|类型|类别|依据|进度|金额|标准")
