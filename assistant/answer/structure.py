@@ -33,6 +33,7 @@ _UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附�
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
+_COUNT_SAID = re.compile(rf"[一二两三四五六七八九十]\s*个?(?:{_UNIT})")  # 四部分, 三个方面
 _TIME_NOUN = re.compile(r"\s*(?:工作日|自然日|日|月|小时|钟头|星期|礼拜|季度|年度|学时|课时|周(?!期))")
 _STATED_COUNT = re.compile(rf"哪\s*([二两三四五六七八九十\d]+)\s*个?(?:{_UNIT})")  # 分为哪三类: the count is given
 # A question about the whole document's layout (its parts, chapters or articles).
@@ -68,6 +69,7 @@ LISTED_LEAVES = 30  # a grouped count lists what it counts under each group, up 
 HEAD_CHARS = 120
 MIN_TITLE_MATCH = 0.75  # share of a title's characters the question must contain
 MIN_SUBJECT_COVERED = 0.4  # share of the question's subject the title must cover
+SHORT_LIST_LEAVES = 8  # a list this short is listed with its sub-items
 MIN_RUN = 4  # characters of a heading's first phrase a question must quote
 QUOTED_TERM = 0.9
 RUN_BONUS = 0.1  # a quoted run of 保障措施 names （五）强化保障措施
@@ -481,8 +483,13 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
     if not lines:
         unit = shape.count_unit if shape.count_unit and shape.count_unit != "个" else _unit_for(children)
-        lines.append(f"{name}共{len(children)}{'个附件' if unit == '附件' else unit}{marker}：")
-    overview = node.element is None and not shape.counts  # 这个计划主要讲了什么: two levels
+        columns = _columns(node) if node.kind == "table" and not shape.counts else ""
+        lines.append(f"{name}共{len(children)}{'个附件' if unit == '附件' else unit}{columns}{marker}：")
+    if shape.counts and isinstance(node.element, Clause):
+        # its own paragraph may say the count in words (分为…和项目实施四部分): quoted with it
+        lines += [f"{p.rstrip('。')}{marker}。" for p in node.element.paragraphs[:1] if _COUNT_SAID.search(p)]
+    # 这个计划主要讲了什么, and a short list of lists (支持范围: （一）… 1.… 2.…（二）…): two levels
+    overview = (node.element is None or len(leaves) <= SHORT_LIST_LEAVES) and not shape.counts
     firsts = [c.element.paragraphs[0] for c in children if isinstance(c.element, Clause) and c.element.paragraphs]
     whole = not shape.counts and sum(map(len, firsts)) <= SPAN_CHARS
     for child in children:
@@ -490,7 +497,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         assert element is not None
         child_cite = _cite_node(knowledge, child)
         line = f"{_listed(element, whole)}{_table_named(node, child)}{child_cite.marker}"
-        grouped = [g for g in child.children if _is_section(g)]
+        grouped = [g for g in child.children if _is_section(g) or node.element is not None]
         citations.append(child_cite)
         if overview and grouped:
             subdivisions = [_cite_node(knowledge, g) for g in grouped]
@@ -498,6 +505,12 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
             citations.extend(subdivisions)
         lines.append(line)
     return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
+
+
+def _columns(table: Node) -> str:
+    """What each row of a table states, by its column names: （列有所在区、名称、四至范围）."""
+    row = next((n.element for n in table.walk() if isinstance(n.element, Clause) and n.element.fields), None)
+    return f"（列有{'、'.join(name for name, _ in row.fields)}）" if row is not None else ""
 
 
 def _following_table(root: Node, node: Node) -> Node | None:
