@@ -50,6 +50,14 @@ def asked_cues(question: str) -> tuple[Cue, ...]:
     return tuple(cue for cue in CUES if cue.asks.search(question))
 
 
-def states_cue(cues: tuple[Cue, ...], sentence: str) -> bool:
-    """Whether a sentence gives an answer of one of the asked kinds."""
-    return any(cue.states.search(sentence) for cue in cues)
+def states_cue(cues: tuple[Cue, ...], sentence: str, question: str = "") -> bool:
+    """Whether a sentence gives an answer of one of the asked kinds; not by naming what the
+    question itself names (专家委员会由哪个部门组建: 组建专家委员会 names no authority)."""
+    return any(
+        not (question and sentence[max(0, m.start() - _OWN_WORD) : m.end()] in question)
+        for cue in cues
+        for m in cue.states.finditer(sentence)
+    )
+
+
+_OWN_WORD = 2  # characters before a cue word that make it the question's own word (专家委员会)

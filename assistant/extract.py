@@ -301,7 +301,7 @@ def best_excerpts(
         for sentence in clause_sentences:
             own = overlap(sentence, tokens, weights) * (1.2 if sentence in best_chunk else 1.0)
             figure = quantity and answers_figure(question, strip_numbering(sentence))
-            kind = bool(cues) and states_cue(cues, sentence)
+            kind = bool(cues) and states_cue(cues, sentence, question)
             own *= (FIGURE_BONUS if figure else 1.0) * (CUE_BONUS if kind else 1.0)
             excerpt = Excerpt(locator, doc_id, sentence, "", (own + 0.5 * context) / (1 + rank))
             if figure if quantity else kind:

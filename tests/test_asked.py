@@ -6,6 +6,7 @@ import pytest
 
 from assistant.answer.asked import asked_things, unnamed
 from assistant.answer.definition import asked_term, defines
+from assistant.cues import asked_cues, states_cue
 from assistant.expand import Expander
 from assistant.tokenize import Tokenizer
 
@@ -67,3 +68,11 @@ def test_a_sentence_defines_a_term_only_in_the_words_texts_define_with() -> None
     assert defines("本条例所称生活垃圾,是指在日常生活中产生的固体废物。", "生活垃圾")
     assert not defines("本条例所称生活垃圾分类，是指按照规定分类投放。", "生活垃圾")  # a longer term
     assert not defines("网格化管理是指挥调度的基础。", "网格化管理")  # 是指挥, not 是指
+
+
+def test_a_sentence_naming_only_the_asked_thing_names_no_authority() -> None:
+    question = "专家委员会由哪个部门牵头组建？"
+    cues = asked_cues(question)
+    assert not states_cue(cues, "组建专家委员会，为更新工作提供技术支撑。", question)
+    assert states_cue(cues, "区规划资源局牵头组建专家委员会。", question)
+    assert states_cue(cues, "组建专家委员会。", "哪个部门负责评审？")  # another question's own words
