@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.cues import asked_cues, states_cue
-from assistant.ingest.chunk import sentences
+from assistant.ingest.chunk import close_gaps, sentences
 
 _QUANTITY = re.compile(r"多少|几|多大|多长|多久|多高|多远|何时|哪年|哪一年|哪天|哪一天|哪日|什么时候|规模|面积|金额|数量")
 _SEGMENT = re.compile(r"[^，；：,;]+[，；：,;]?")
@@ -179,7 +179,8 @@ def answers_figure(question: str, text: str) -> bool:
 
 
 def overlap(text: str, tokens: Sequence[str], weights: TermWeights) -> float:
-    """IDF mass of the question tokens found in text."""
+    """IDF mass of the question tokens found in text (read across PDF spaces: 原 则)."""
+    text = close_gaps(text)
     return sum(weights.idf(token) for token in set(tokens) if token in text)
 
 

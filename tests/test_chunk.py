@@ -142,3 +142,10 @@ def test_pdf_spaces_and_named_cells_are_indexed_but_the_text_is_kept() -> None:
     assert article.text.endswith("原 则。") and article.indexed_text.endswith("第一条 飞行检查应当遵循实事求是的原则。")
     (row,) = chunk_clause(doc.clause("附表/1"), 300)
     assert "所在区：甲区" in row.indexed_text and row.text == "东至甲路，西至乙路"
+
+
+def test_a_quote_is_scored_across_pdf_spaces() -> None:
+    from assistant.extract import TermWeights, overlap
+
+    weights = TermWeights.from_token_lists([["原则", "检查"], ["检查"]])
+    assert overlap("飞行检查应当遵循程序合法的原 则。", ["原则"], weights) == overlap("遵循原则。", ["原则"], weights) > 0
