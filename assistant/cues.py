@@ -54,7 +54,7 @@ def states_cue(cues: tuple[Cue, ...], sentence: str, question: str = "") -> bool
     """Whether a sentence gives an answer of one of the asked kinds; not by naming what the
     question itself names (专家委员会由哪个部门组建: 组建专家委员会 names no authority)."""
     return any(
-        not (question and sentence[max(0, m.start() - _OWN_WORD) : m.end()] in question)
+        not (question and m.start() >= _OWN_WORD and sentence[m.start() - _OWN_WORD : m.end()] in question)
         for cue in cues
         for m in cue.states.finditer(sentence)
     )

@@ -76,3 +76,5 @@ def test_a_sentence_naming_only_the_asked_thing_names_no_authority() -> None:
     assert not states_cue(cues, "组建专家委员会，为更新工作提供技术支撑。", question)
     assert states_cue(cues, "区规划资源局牵头组建专家委员会。", question)
     assert states_cue(cues, "组建专家委员会。", "哪个部门负责评审？")  # another question's own words
+    # a cue word opening the sentence is the sentence's own subject, not the question's word
+    assert states_cue(asked_cues("哪个部门负责？"), "部门应当在五日内答复。", "哪个部门负责？")

@@ -122,3 +122,5 @@ def test_a_lead_note_split_by_a_page_break_and_support_units_beside_the_lead() -
     assert inline_lead("推动某项应用。（牵头部\n门：市交通委、市水务局）") == "市交通委、市水务局"
     fields = inline_fields("推进更新项目。（牵头单位：甲开发区、乙街道，支撑单位：区规划资源局）")
     assert fields == [("牵头单位", "甲开发区、乙街道"), ("支撑单位", "区规划资源局")]
+    # a bracket left open by a typo does not swallow the lines after it
+    assert inline_lead("甲（乙\n丙。\n（牵头单位：市委）") == "市委"

@@ -33,7 +33,11 @@ _UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附�
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
-_COUNT_SAID = re.compile(rf"[一二两三四五六七八九十]\s*个?(?:{_UNIT})")  # 四部分, 三个方面
+# a paragraph that says its count: 分为甲、乙和丙三部分, 按照甲、乙、丙三种类型推进 (not 进一步, 第三条)
+_COUNT_SAID = re.compile(
+    r"(?:分为|分成|包括|包含|共|按照)[^。]{0,60}?(?<![第进每另统])[一二两三四五六七八九十]+\s*"
+    r"(?:部分|章|节|项|方面|个方面|大类|类|种|级|阶段|环节)"
+)
 _TIME_NOUN = re.compile(r"\s*(?:工作日|自然日|日|月|小时|钟头|星期|礼拜|季度|年度|学时|课时|周(?!期))")
 _STATED_COUNT = re.compile(rf"哪\s*([二两三四五六七八九十\d]+)\s*个?(?:{_UNIT})")  # 分为哪三类: the count is given
 # A question about the whole document's layout (its parts, chapters or articles).
@@ -299,7 +303,7 @@ def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: st
 
 def _table_said(titled: Sequence[_Titled], question: str) -> Node | None:
     """A table whose whole name the question says, not followed by a kind of document (the
-    notice that publishes a list is often named after it: …产业区域的通知)."""
+    notice that publishes a list is often named after it: 关于发布甲类名单的通知)."""
     for entry in titled:
         if entry.node.kind != "table" or len(entry.text) < MIN_RUN or entry.text not in question:
             continue
@@ -508,7 +512,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
 
 
 def _columns(table: Node) -> str:
-    """What each row of a table states, by its column names: （列有所在区、名称、四至范围）."""
+    """What each row of a table states, by its column names: （列有所在区、名称、地址）."""
     row = next((n.element for n in table.walk() if isinstance(n.element, Clause) and n.element.fields), None)
     return f"（列有{'、'.join(name for name, _ in row.fields)}）" if row is not None else ""
 
@@ -610,11 +614,11 @@ def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> 
 
 
 # 附件1, 附件二, 第二个附件: an attachment named by its number
-_THE_ATTACHMENT = re.compile(r"的附件(?![0-9一二三四五六七八九十])")
+_THE_ATTACHMENT = re.compile(r"的附件(?!\s*[0-9一二三四五六七八九十])")
 _ATTACHMENT_NUMBER = re.compile(r"附件\s*([0-9一二三四五六七八九十]{1,3})|第([0-9一二三四五六七八九十]{1,3})个附件")
 
 
-def attachment_named(root: Node, question: str, document_title: str = "") -> Node | None:
+def attachment_named(root: Node, question: str, document_title: str = "", bare: bool = True) -> Node | None:
     """The attachment (one of the policies a notice carries) the question names: by its number
     (附件1), or by its title when that shares more with the question than the document's own
     title does when the body carries a policy of its own (就业见习基地管理办法 names the body's
@@ -627,7 +631,7 @@ def attachment_named(root: Node, question: str, document_title: str = "") -> Nod
         value = numeral_value(numbered.group(1) or numbered.group(2))
         if value is not None and 0 < value <= len(attachments):
             return attachments[value - 1]
-    if len(attachments) == 1 and _THE_ATTACHMENT.search(question):
+    if bare and len(attachments) == 1 and _THE_ATTACHMENT.search(question):
         return attachments[0]  # 通知的附件列了哪些内容: the one attachment it has
     best = max(MIN_SHARED_CHARS - 1, longest_shared_run(question, document_title)[0] if document_title else 0)
     found = None
@@ -723,7 +727,7 @@ def answer_structure(
         doc_id = document.meta.doc_id
         root = knowledge.trees[doc_id]
         naming = naming_chars(knowledge, doc_id)
-        named = attachment_named(root, full_question, document.meta.title)
+        named = attachment_named(root, full_question, document.meta.title, bare=not shape.counts)
         if named is not None and named.element is not None:  # 附件1（国土资源部的报告）names the attachment
             root = named
             naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
@@ -736,8 +740,9 @@ def answer_structure(
             continue
         titled = _titled(knowledge, doc_id, root)
         table = None if shape.positions else _table_said(titled, full_question or question)
-        if table is not None:  # 2024年度重点区域一共有几个: the table so named, though the notice names it too
-            candidates.append((1.0 - rank * 0.01, doc_id, table))
+        if table is not None:  # 甲类名单一共有几个: the table so named, though the notice names it too
+            named_row = _said_ordinal(titled, question, table)  # …名单里的行动五: that category
+            candidates.append((1.0 - rank * 0.01, doc_id, named_row or table))
             continue
         said = "" if quoted else _name_said(knowledge, doc_id, question)
         texts = {_DOCUMENT_WORDS.sub("", shape_of(question.replace(said, "", 1)).subject)} if said else {subject, shape.subject}

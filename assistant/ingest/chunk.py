@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from assistant.ingest.document import Clause
 
 BREADCRUMB_SEPARATOR = " › "
-_NAMED_CELL = re.compile(r"[^\d\s，。；,;]{2,12}")  # a name, not a figure or a sentence
+_NAMED_CELL = re.compile(r"(?=.*[\u4e00-\u9fff])[^\d\s，。；,;]{2,12}")  # a name, not a figure or a sentence
 _CLOSERS = "”’」』）)"
 _SENTENCE = re.compile(rf"[^。！？]*[。！？][{_CLOSERS}]*|[^。！？]+$")
 _CLAUSE_PART = re.compile(rf"[^；]*；[{_CLOSERS}]*|[^；]+$")
@@ -25,7 +25,7 @@ _CLAUSE_PART = re.compile(rf"[^；]*；[{_CLOSERS}]*|[^；]+$")
 # Chinese never separates words by spaces, so what is embedded and matched reads across it.
 # A label (第三条 …) keeps its space: it is the document's own separator, not a break.
 _CJK_GAP = re.compile(
-    r"(第[一二三四五六七八九十百零〇]+[编章节条款][ \u3000]+)|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])"
+    r"(第[一二三四五六七八九十百零〇\d]+(?:[编章节条款]|部分)[ \u3000]+)|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])"
 )
 
 

@@ -30,7 +30,7 @@ _PUBLICATION = re.compile(
 )
 _TRAILER = re.compile(r"^(抄送|抄报|主送)[:：]|印发$")
 # a notice that hands on a document: 现将《…》印发给你们 / 转发给你们 / 予以印发
-_TRANSMITS = re.compile(r"(印发|转发|下发|颁发)给你们|现将.{0,80}(印发|转发|下发)|予以(印发|转发)")
+_TRANSMITS = re.compile(r"(印发|转发|下发|颁发)给你们|现将.{0,80}(印发|转发|下发)|现?予以?(印发|转发)")
 # 附件 / 附件1 / 附件1： alone on a line opens an attachment; a bare 附件： introduces the list
 # of attachment names that closes a notice.
 _ATTACHMENT = re.compile(r"^附\s*件\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?)?$")

@@ -51,11 +51,22 @@ def _paragraphs(text: str) -> list[str]:
     may split （牵头部 / 门：…）, but a bracket never spans two paragraphs of written text."""
     out: list[str] = []
     for line in text.split("\n"):
-        if out and sum(out[-1].count(c) for c in _OPEN) > sum(out[-1].count(c) for c in _CLOSE):
+        if out and _unclosed(out[-1]) and _closes(line):
             out[-1] += line.strip()
         else:
             out.append(line)
     return out
+
+
+def _unclosed(line: str) -> bool:
+    return sum(line.count(c) for c in _OPEN) > sum(line.count(c) for c in _CLOSE)
+
+
+def _closes(line: str) -> bool:
+    """Whether a line closes a bracket before it opens one (门：市交通委）…)."""
+    close = min((line.find(c) for c in _CLOSE if c in line), default=-1)
+    opening = min((line.find(c) for c in _OPEN if c in line), default=len(line))
+    return close >= 0 and close < opening
 
 
 def inline_fields(text: str) -> list[tuple[str, str]]:

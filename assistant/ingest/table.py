@@ -136,8 +136,9 @@ def _header_width(cells: list[_Cell]) -> int:
     return 1
 
 
-# a longer column name still ends in what it names (年度重点推进城市更新的产业区域名称)
-_COLUMN_END = re.compile(r"(名称|内容|单位|部门|范围|时限|时间|地址|地点|标准|金额|备注|说明|类型|类别|依据|进度|指标|事项)$")
+# a longer column name still ends in what it names (年度重点推进的甲类区域名称); not 单位 or 部门,
+# which end the values of a lead column too (各区人民政府、市有关部门)
+_COLUMN_END = re.compile(r"(名称|范围|时限|时间|地址|地点|金额|备注|说明|类型|类别|依据|进度|指标|事项)$")
 
 
 def _long_column_name(text: str) -> bool:
