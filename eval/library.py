@@ -38,7 +38,7 @@ from eval.gold import GoldItem, load_gold
 from eval.suites import SUITES
 
 CORPORA = ("huzhou", "realdocs", "heldout")
-EVERY_SET = ("huzhou", "realdocs", "heldout", "fresh", "final", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16")
+EVERY_SET = ("huzhou", "realdocs", "heldout", "fresh", "final", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18")
 SHARED_FILES = ("terms.txt", "fit_terms.toml")  # the Huzhou corpus's word lists come along
 
 

@@ -36,6 +36,8 @@ BLIND13 = Path(__file__).parent / "realdocs-blind13"  # 若干措施 with （责
 BLIND14 = Path(__file__).parent / "realdocs-blind14"  # a 令 by 章/条, a notice with two 序号 tables of 万元, a notice-plan (numbers on lines of their own)
 BLIND15 = Path(__file__).parent / "realdocs-blind15"  # a support 操作办法 by 第X条（…）, a plan with （牵头部门：…）, a 管理办法 by 章/条
 BLIND16 = Path(__file__).parent / "realdocs-blind16"  # a notice-plan with （牵头单位：…，支撑单位：…）, a notice with a cell-per-block table, an opinion
+BLIND17 = Path(__file__).parent / "realdocs-blind17"  # 若干措施 with items restarting per section, a 条例 in Markdown with inline HTML, a notice-plan with three tables
+BLIND18 = Path(__file__).parent / "realdocs-blind18"  # a notice with a cell-per-block task table, a decimal 预案 with numbers against titles, a 工作方案 with （责任单位：…）
 BLIND10 = Path(__file__).parent / "realdocs-blind10"  # a 申报指南 with 万元 caps, a 资金管理办法 by 章/条, a 实施方案 with tables (.md)
 
 

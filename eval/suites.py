@@ -54,6 +54,8 @@ SUITES = {
     "blind14": Suite("blind14", EVAL_DIR / "realdocs-blind14", EVAL_DIR / "realdocs-blind14" / "gold.jsonl"),
     "blind15": Suite("blind15", EVAL_DIR / "realdocs-blind15", EVAL_DIR / "realdocs-blind15" / "gold.jsonl"),
     "blind16": Suite("blind16", EVAL_DIR / "realdocs-blind16", EVAL_DIR / "realdocs-blind16" / "gold.jsonl"),
+    "blind17": Suite("blind17", EVAL_DIR / "realdocs-blind17", EVAL_DIR / "realdocs-blind17" / "gold.jsonl"),
+    "blind18": Suite("blind18", EVAL_DIR / "realdocs-blind18", EVAL_DIR / "realdocs-blind18" / "gold.jsonl"),
     # structure questions (overviews, targets, lists, counts, positions) on the same corpora
     "structure-huzhou": Suite("structure-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "structure" / "huzhou.jsonl"),
     "structure-realdocs": Suite(
@@ -116,6 +118,12 @@ SUITES = {
     "structure-blind16": Suite(
         "structure-blind16", EVAL_DIR / "realdocs-blind16", EVAL_DIR / "structure" / "blind16.jsonl", "blind16"
     ),
+    "structure-blind17": Suite(
+        "structure-blind17", EVAL_DIR / "realdocs-blind17", EVAL_DIR / "structure" / "blind17.jsonl", "blind17"
+    ),
+    "structure-blind18": Suite(
+        "structure-blind18", EVAL_DIR / "realdocs-blind18", EVAL_DIR / "structure" / "blind18.jsonl", "blind18"
+    ),
     # questions in everyday words, written apart from the vocabulary and never tuned on
     "paraphrase-huzhou": Suite("paraphrase-huzhou", PROJECT_ROOT / "corpus", EVAL_DIR / "paraphrase" / "huzhou.jsonl"),
     "paraphrase-heldout": Suite(
@@ -130,5 +138,9 @@ SUITES = {
     ),
     "paraphrase-blind9": Suite(
         "paraphrase-blind9", EVAL_DIR / "realdocs-blind9", EVAL_DIR / "paraphrase" / "blind9.jsonl", "blind9"
+    ),
+    # a third (2026-12-01, twelfth session), on two documents of blind set 17
+    "paraphrase-blind17": Suite(
+        "paraphrase-blind17", EVAL_DIR / "realdocs-blind17", EVAL_DIR / "paraphrase" / "blind17.jsonl", "blind17"
     ),
 }

@@ -26,6 +26,15 @@ def test_fact_inside_a_clause(answerer: Answerer) -> None:
     assert not answer.abstained
 
 
+def test_a_question_repeating_a_clauses_own_words_cites_that_clause(answerer: Answerer) -> None:
+    # 清单/一/1 speaks of 信用 and 长三角 more often; 二/三/5 alone says 对接“信用长三角”平台建设
+    answer = answerer.ask("信用长三角平台建设")
+    assert answer.citations[0].locator == "二/三/5"
+    assert "信用长三角" in answer.answer
+    # the document's own title shared by every clause promotes none (清单/… rows, 通知 keep their rank)
+    assert answerer.ask("打造虹桥国际开放枢纽金西翼行动计划的文号是什么？").citations[0].locator == "通知"
+
+
 def test_every_quote_is_in_its_cited_clause(answerer: Answerer) -> None:
     for question in (
         "德清县的发展定位是什么？",

@@ -625,3 +625,34 @@ def test_a_long_column_name_ending_in_what_it_names_is_a_header_cell() -> None:
     row = doc.clause("附表/2")
     assert row.fields == (("所在区", "乙区"), ("年度重点推进城市更新的产业区域名称", "乙园区"), ("四至范围", "东至乙路"))
     assert row.title == "乙园区" and row.text == "东至乙路"
+
+
+def test_decimal_numbers_written_against_their_titles_are_headings() -> None:
+    # as a provincial 预案 was saved (eval/realdocs-blind18): no gap between number and title
+    text = (
+        "某自治区防汛抗旱应急预案\n1总则 1.1编制目的\n最大程度地减少损失。\n"
+        "1.2编制依据 依据《甲条例》等编制。\n2组织指挥体系 2.1指挥机构\n指挥部统一指挥。\n"
+        "2.2工作机构 办公室设在水利厅。\n2.5亿元用于抢险 物资储备。\n"
+        "4应急响应 4.1分级标准\n分为四级。\n4.1.1Ⅳ级响应 可能发生一般灾害。\n"
+    )
+    doc = _parsed(text)
+    assert [c.locator for c in doc.clauses] == ["1/1", "1/2", "2/1", "2/2", "4/1", "4/1/1"]
+    assert doc.clause("1/2").label == "1.2 编制依据"
+    assert doc.clause("1/2").text == "依据《甲条例》等编制。"
+    assert doc.clause("4/1/1").label == "4.1.1 Ⅳ级响应"
+    # a quantity against its unit is text, however the line goes on
+    assert doc.clause("2/2").text.endswith("2.5亿元用于抢险 物资储备。")
+    # a bare number against a word opens nothing without its first child run in after it
+    assert [c.locator for c in _parsed(text.replace(" 1.1编制目的", "")).clauses][0] != "1/1"
+
+
+def test_a_bare_attachment_line_over_an_attachment_the_notice_listed_opens_it() -> None:
+    text = (
+        "某市交通委关于印发《某市精细化管理三年行动计划》的通知\n各区政府：\n现将《某市精细化管理三年行动计划》印发给你们。\n"
+        "某市交通委\n2024年12月11日\n某市精细化管理三年行动计划\n一、总体要求\n推进精细化管理。\n二、保障措施\n加强统筹。\n"
+        "附件：某市精细化管理任务清单\n附件：\n某市精细化管理任务清单\n（一）提升设施品质\n1、改善道路环境\n（1）建设精品道路300条。\n"
+    )
+    doc = _parsed(text, "d.md")
+    assert doc.clause("二").text == "加强统筹。"
+    assert all(not c.locator.startswith("二/") for c in doc.clauses)
+    assert any(c.locator.startswith("附件1") for c in doc.clauses)

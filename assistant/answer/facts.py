@@ -16,6 +16,7 @@ from assistant.answer.knowledge import Knowledge, Node, display
 from assistant.answer.metadata import asks_purpose, names_a_subject, states_purpose_only, transmits_only
 from assistant.answer.relevance import with_relevance
 from assistant.answer.structure import naming_chars
+from assistant.answer import verbatim
 from assistant.answer.types import Answer, cite, make, with_marker
 from assistant.extract import (
     RUN_IN_HEADING,
@@ -131,9 +132,10 @@ def scored(
     knowledge: Knowledge, question: str, top_k: int, doc_ids: Collection[str] | None
 ) -> tuple[list[Hit], Evidence, float]:
     """Hits with their relevance, the abstention signals, and the probability of an answer."""
-    retrieval, signals = evidence(knowledge, question, top_k, doc_ids)
+    retrieval, signals = evidence(knowledge, question, max(top_k, verbatim.POOL), doc_ids)
     probability = knowledge.abstention.probability(signals)
-    hits = with_relevance(knowledge, retrieval, probability)
+    hits = verbatim.quoted_first(knowledge, question, with_relevance(knowledge, retrieval, probability))
+    hits = hits[: max(top_k, RELATED_LIMIT)]
     if not asks_purpose(question):  # 能休年假吗 is not answered by 为了实施《…年休假条例》，制定本办法
         hits.sort(key=lambda hit: _purpose_only(knowledge, hit) or _named_only(knowledge, question, hit))
     return hits, signals, probability

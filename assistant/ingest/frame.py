@@ -35,6 +35,7 @@ _TRANSMITS = re.compile(r"(印发|转发|下发|颁发)给你们|现将.{0,80}(�
 # of attachment names that closes a notice.
 _ATTACHMENT = re.compile(r"^附\s*件\s*((\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：]?)?$")
 _ATTACHMENT_LIST = re.compile(r"^附\s*[件表图]\s*\d{0,2}\s*[:：]")
+_BARE_LIST = re.compile(r"^附\s*件\s*[:：]$")
 _TOC = re.compile(r"^目\s*录$")
 _TOC_LEADER = re.compile(r"[.．…·\-—_\s]{2,}\d*$|\s+\d+$")
 _ADOPTION = re.compile(r"通过|公布|修订|修正|施行|发布|批准")
@@ -237,5 +238,15 @@ def _only_tables_follow(lines: list[str], start: int) -> bool:
 
 
 def attachment_starts(lines: list[str], start: int) -> list[int]:
-    """Indexes of 附件 headings standing alone on their line after `start`."""
-    return [i for i in range(start, len(lines)) if is_attachment_heading(lines[i])]
+    """Indexes of 附件 headings standing alone on their line after `start`.
+
+    A bare 附件： opens the attachment too once a list has named it (附件：甲清单, then 附件：
+    over the 甲清单 itself), unless a numbered entry follows it (another list)."""
+    starts, named = [], False
+    for i in range(start, len(lines)):
+        bare = _BARE_LIST.match(lines[i]) is not None
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if is_attachment_heading(lines[i]) or (bare and named and following and match_heading(following) is None):
+            starts.append(i)
+        named = named or (is_attachment_list(lines[i]) and not bare)
+    return starts

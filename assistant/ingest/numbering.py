@@ -27,8 +27,8 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _DOT = "[.．]"
 # After "1." a number is the item's first word (11.121人才梯队项目) unless it reads as a
 # quantity: 1.5亿元, 2.5%, 3.14, 2.1 (a decimal heading, matched before items).
-_UNITS = "万亿千百个年月日倍%％元米吨亩"
-_QUANTITY = rf"\d{{1,2}}(?!\d)|\d+\s*[{_UNITS}]|\d+[.．]\d"
+UNITS = "万亿千百个年月日倍%％元米吨亩"  # what follows a quantity, not a title
+_QUANTITY = rf"\d{{1,2}}(?!\d)|\d+\s*[{UNITS}]|\d+[.．]\d"
 
 
 class Style(StrEnum):
@@ -157,7 +157,7 @@ _LEGAL = re.compile(rf"^(第\s*({_ANY_NUMERAL})\s*(编|部分|章|节|条))[\s\u
 _PATTERNS: list[tuple[Style, re.Pattern[str]]] = [
     (Style.PART, re.compile(rf"^(({_CN_NUMERAL})\s*[、，,]|({_CN_NUMERAL})\s*{_DOT}(?!\d))\s*(.*)$", re.S)),
     (Style.SECTION, re.compile(rf"^([（(]\s*({_CN_NUMERAL})\s*[）)][、.．]?)\s*(.*)$", re.S)),
-    (Style.DECIMAL, re.compile(rf"^((\d{{1,2}}(?:\s*{_DOT}\s*\d{{1,2}}){{1,4}}){_DOT}?)(?![\d%％A-Za-z]|\s*[{_UNITS}])\s*(.*)$", re.S)),
+    (Style.DECIMAL, re.compile(rf"^((\d{{1,2}}(?:\s*{_DOT}\s*\d{{1,2}}){{1,4}}){_DOT}?)(?![\d%％A-Za-z]|\s*[{UNITS}])\s*(.*)$", re.S)),
     (Style.ITEM, re.compile(rf"^((\d{{1,3}})\s*(?:{_DOT}|、)(?!{_QUANTITY}))\s*(.*)$", re.S)),
     (Style.SUBITEM, re.compile(r"^([（(]\s*(\d{1,3})\s*[）)][、.．]?|(\d{1,3})[）)])\s*(.*)$", re.S)),
     (Style.POINT, re.compile(rf"^(([{CIRCLED}]))[、.．]?\s*(.*)$", re.S)),

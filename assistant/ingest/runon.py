@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import re
 
+from assistant.ingest.numbering import UNITS
+
 _GAP = r"[ \u3000]+"  # not a tab: a table row's cells are tab-separated
-_DECIMAL = re.compile(rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})[.．]?{_GAP}?(?=[^\d\s.．%％])")
+# the number may stand against its title (1.1编制目的), not against a unit (2.5亿元)
+_DECIMAL = re.compile(rf"^(\d{{1,2}}(?:[.．]\d{{1,2}}){{1,3}})[.．]?(?:{_GAP})?(?=[^\d\s.．%％{UNITS}])")
 _BARE = re.compile(rf"^(\d{{1,2}}){_GAP}(?=[\u4e00-\u9fff])")
+# a top written against its title (1总则 1.1编制目的): a heading only with its first child run in
+_GLUED_BARE = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])")
 # the title a heading opens with: a short phrase, no inner punctuation, maybe a full stop
 _TITLE = re.compile(rf"^([^\s，,；;：:、。！？（）()《》“”]{{2,20}}。?)(?={_GAP}\S)")
-_EMBEDDED = re.compile(rf"{_GAP}(\d{{1,2}}(?:[.．]\d{{1,2}}){{0,3}})[.．]?{_GAP}?(?=[\u4e00-\u9fff])")
+_EMBEDDED = re.compile(rf"{_GAP}(\d{{1,2}}(?:[.．]\d{{1,2}}){{0,3}})[.．]?(?:{_GAP})?(?=[\u4e00-\u9fff])(?![{UNITS}])")
 _PUBLICATION = re.compile(rf"^([（(](?:此件|本件)[^）)]{{0,12}}[）)]){_GAP}(?=\S)")
 
 
@@ -52,7 +57,7 @@ def split_run_on(line: str, outline: bool) -> list[str]:
         return [publication.group(1), *split_run_on(line[publication.end() :].strip(), outline)]
     if not outline:
         return [line]
-    opening = _DECIMAL.match(line) or _BARE.match(line)
+    opening = _DECIMAL.match(line) or _BARE.match(line) or _GLUED_BARE.match(line)
     if opening is None:
         return [line]
     path = _path(opening.group(1))
@@ -65,6 +70,10 @@ def split_run_on(line: str, outline: bool) -> list[str]:
     head = line[: len(line) - len(rest)] + title.group(1)
     after = rest[title.end() :].strip()
     embedded = _EMBEDDED.match(rest[title.end() :])
+    if opening.re is _GLUED_BARE:
+        if embedded is None or _path(embedded.group(1)) != (*path, 1):
+            return [line]
+        head = f"{opening.group(1)} {title.group(1)}"  # read as the top it is (1 总则)
     if embedded and _continues(path, _path(embedded.group(1))):
         return [head, *split_run_on(after, outline)]
     return [head, after]
