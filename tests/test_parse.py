@@ -6,6 +6,7 @@ from assistant.ingest.corpus import DocumentMeta, SourceDocument
 from assistant.ingest.document import Heading, Kind, ParsedDocument, non_blank, render
 from assistant.ingest.numbering import Style, cn_to_int, int_to_cn, match_heading
 from assistant.ingest.parse import parse_document
+from assistant.ingest.readers import markdown_to_text
 
 ITEMS_PER_SECTION = {"一": 3, "二": 5, "三": 5, "四": 5, "五": 4, "六": 3, "七": 4}
 ROWS_PER_CATEGORY = {"一": 9, "二": 9, "三": 14, "四": 8}
@@ -656,3 +657,32 @@ def test_a_bare_attachment_line_over_an_attachment_the_notice_listed_opens_it() 
     assert doc.clause("二").text == "加强统筹。"
     assert all(not c.locator.startswith("二/") for c in doc.clauses)
     assert any(c.locator.startswith("附件1") for c in doc.clauses)
+
+
+def test_html_inside_markdown_is_read_as_its_paragraphs() -> None:
+    # as a site generator's source keeps a 条例 (eval/realdocs-blind17): <p>, <b>, <br>, &emsp;
+    text = (
+        "::: tip 修订信息\n（2021年11月5日某市人民代表大会常务委员会通过）\n:::\n\n"
+        "## 第一章&emsp;总则{align=\"center\"}\n\n"
+        "<p id=\"t1\">&emsp;&emsp;<b>第一条</b>&emsp;为了防治扬尘污染，制定本条例。</p>\n"
+        "<p id=\"t2\">&emsp;&emsp;<b>第二条</b>&emsp;建设单位应当履行下列职责：<br>\n"
+        "&emsp;&emsp;（一）进行环境影响评价；<br>\n&emsp;&emsp;（二）列入工程造价。</p>\n"
+        "## 第二章&emsp;附则{align=\"center\"}\n\n<p id=\"t3\">&emsp;&emsp;<b>第三条</b>&emsp;本条例自2022年1月1日起施行。</p>\n"
+    )
+    doc = _parsed(markdown_to_text(text), "d.md")
+    assert [c.locator for c in doc.clauses] == ["前言", "第一条", "第二条", "第二条/一", "第二条/二", "第三条"]
+    assert all("<" not in c.text and "&emsp;" not in c.text and "{align" not in c.label for c in doc.clauses)
+    assert doc.clause("第二条/二").text.endswith("列入工程造价。")
+
+
+def test_sections_that_introduce_their_items_with_a_colon_hold_items_restarting_under_each() -> None:
+    text = (
+        "某区若干措施\n一、支持对象\n本区企业。\n二、支持范围和标准\n（一）工业、商业节能减排：\n1.节能技术改造项目\n"
+        "给予补贴。\n2.合同能源管理项目\n给予奖励。\n（二）建筑节能减排：\n1.绿色建筑示范项目\n配套补贴。\n"
+        "（三）可再生能源利用\n1.屋顶光伏项目\n给予补贴。\n（四）节能管理能力建设\n1.能源中心建设（执行单位：区经委）\n给予补助。\n"
+    )
+    doc = _parsed(text, "d.md")
+    locators = [c.locator for c in doc.clauses]
+    assert {"二/一/1", "二/一/2", "二/二/1", "二/三/1", "二/四/1"} <= set(locators)
+    assert not any(loc.startswith("二/1") or "/5/" in loc for loc in locators)
+    assert doc.clause("二/四/1").lead_unit == "区经委"

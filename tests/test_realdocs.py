@@ -31,6 +31,8 @@ from eval.parse_truth import (
     BLIND14,
     BLIND15,
     BLIND16,
+    BLIND17,
+    BLIND18,
     FINAL,
     FRESH,
     HELD_OUT,
@@ -64,6 +66,26 @@ def test_parse_truth_on_the_blind_sets_leaves_one_judgement_open() -> None:
         ("tianhe-rencai-gongyu-shenqing-2025", ["一/一", "六/三"], []),
         ("lingang-guangfu-fuchi-banfa", [], []),
     ]
+
+
+def test_parse_truth_on_the_twelfth_session_blind_sets_leaves_three_documents_open() -> None:
+    reports = {r.doc_id: r for folder in (BLIND17, BLIND18) for r in check_corpus(folder)}
+    assert len(reports) == 6 and all(r.reassembles for r in reports.values())
+    assert {d for d, r in reports.items() if not r.exact} == {
+        "songjiang-lvse-ditan-cuoshi", "baoshan-laji-fenlei-fangan", "shanghai-jiaotong-jingxihua-2024"
+    }
+    # （一）工业、商业节能减排： over its items: a heading in this truth, a clause with its items in
+    # the truth of earlier documents (（四）项目奖励标准如下：); the parser keeps the earlier reading
+    songjiang = reports["songjiang-lvse-ditan-cuoshi"]
+    assert (songjiang.missing, songjiang.unexpected) == ([], ["二/一", "二/二"])
+    # several tables are 附表1, 附表2 …; this truth names the one called …清单 清单 among them
+    baoshan = reports["baoshan-laji-fenlei-fangan"]
+    assert {m.split("/")[0] for m in baoshan.missing} <= {"清单", "附表"}
+    # a cell-per-block task table whose category and direction cells are merged over their rows
+    # is read as numbered text under its attachment, not as rows
+    jiaotong = reports["shanghai-jiaotong-jingxihua-2024"]
+    assert all(m.startswith("清单/") for m in jiaotong.missing)
+    assert all(u.startswith("附件1/") for u in jiaotong.unexpected)
 
 
 def test_real_corpus_covers_the_common_styles() -> None:

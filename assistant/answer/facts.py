@@ -11,12 +11,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from assistant.abstain import Evidence, gather_evidence
+from assistant.answer import verbatim
 from assistant.answer.asked import unnamed
 from assistant.answer.knowledge import Knowledge, Node, display
 from assistant.answer.metadata import asks_purpose, names_a_subject, states_purpose_only, transmits_only
 from assistant.answer.relevance import with_relevance
 from assistant.answer.structure import naming_chars
-from assistant.answer import verbatim
 from assistant.answer.types import Answer, cite, make, with_marker
 from assistant.extract import (
     RUN_IN_HEADING,

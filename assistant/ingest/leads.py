@@ -11,7 +11,7 @@ import re
 
 LEAD_NAMES = (
     "牵头单位", "牵头部门", "责任单位", "责任部门", "负责单位", "负责部门", "主责单位", "主责部门",
-    "推进单位", "推进部门", "实施单位", "承担单位", "落实单位", "牵头",
+    "推进单位", "推进部门", "实施单位", "实施部门", "执行单位", "执行部门", "承担单位", "落实单位", "牵头",
 )
 HELPER_NAMES = (
     "配合单位", "配合部门", "协同单位", "参与单位", "协办单位", "支撑单位", "支撑部门", "协助单位", "协作单位",
@@ -73,10 +73,15 @@ def inline_fields(text: str) -> list[tuple[str, str]]:
     """Every lead or helper unit field the text states, in order."""
     pairs: list[tuple[str, str]] = []
     for line in _paragraphs(text):
+        read_to = 0  # the end of the bracket whose fields were read (its later labels are in them)
         for match in _LABEL.finditer(line):
             before = line[: match.start()].rstrip()
+            if match.start() < read_to:
+                continue
             if before.endswith(tuple(_OPEN)):
-                pairs.extend(_fields_in(_bracket_body(line, match.start())))
+                body = _bracket_body(line, match.start())
+                pairs.extend(_fields_in(body))
+                read_to = match.start() + len(body)
             elif not before or before.endswith(("。", "；", ";")):
                 pairs.extend(_fields_in(line[match.start() :]))
     seen: set[tuple[str, str]] = set()

@@ -360,10 +360,16 @@ def _document_ranks(lines: list[str]) -> dict[Style, float]:
         in_attachment_list = is_attachment_list(line) or listed
         found = match_heading(line)
         if found and not listed:
-            standalone.setdefault(found.style, []).append(not _carries_text(found))
+            standalone.setdefault(found.style, []).append(not _carries_text(found) or _introduces(found))
     return {
         style: OUTER_GROUP if sum(flags) * 2 > len(flags) else INNER_GROUP for style, flags in standalone.items()
     }
+
+
+def _introduces(found: HeadingMatch) -> bool:
+    """A short title that ends in a colon ((一)甲类、乙类项目：): a heading over what follows."""
+    rest = found.rest
+    return len(rest) <= _SHORT_TITLE_CHARS and rest[-1:] in ("：", ":") and not re.search(r"[，。；,;]", rest)
 
 
 def _carries_text(found: HeadingMatch) -> bool:

@@ -7,6 +7,7 @@ left empty across a row). So .txt, .md, .docx, .html and .pdf all reach one pars
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -57,16 +58,26 @@ _MD_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# HTML inside Markdown (a site generator's source: <p>…<b>第一条</b>&emsp;…<br>…</p>): a
+# paragraph or a line break ends the line, other tags go, entities are read
+_MD_HTML_BREAK = re.compile(r"<br\s*/?>|</?(?:p|div|li|tr|h[1-6])(?:\s[^<>]*)?>", re.I)
+_MD_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+# an attribute list after a heading ({align="center"}, {#id .class}) and a container fence (::: tip)
+_MD_ATTRIBUTES = re.compile(r"\s*\{(?:\s*(?:[#.][\w-]+|[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+)))+\s*\}\s*$")
+_MD_FENCE = re.compile(r"^\s*:::")
 
 
 def markdown_to_text(text: str) -> str:
     """Markdown as the text model: headings, emphasis, links and comments unwrapped,
     pipe tables as tab-separated rows."""
     text = _MD_COMMENT.sub("", normalise_text(text))
+    if _MD_HTML_TAG.search(text):
+        text = normalise_text(html.unescape(_MD_HTML_TAG.sub("", _MD_HTML_BREAK.sub("\n", text))))
     out = []
     for line in text.split("\n"):
-        if _MD_RULE.match(line) and "-" in line:
+        if (_MD_RULE.match(line) and "-" in line) or _MD_FENCE.match(line):
             continue
+        line = _MD_ATTRIBUTES.sub("", line)
         line = _MD_LINK.sub(r"\1", _MD_EMPHASIS.sub(r"\2", _MD_HEADING.sub("", line)))
         stripped = line.strip()
         if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
