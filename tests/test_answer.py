@@ -201,11 +201,7 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("一套大概多少平方？", "共筹集房源300套", False),
         ("最多能连续开几个小时车？", "驾驶人员连续驾驶时间不得超过4个小时", True),
         ("入户信息卡的有效期是多少天？", "本细则有效期5年", False),
-        (
-            "要隔多久才能再献？",
-            "提倡十八周岁至五十五周岁的健康公民自愿献血",
-            False,
-        ),  # 五周 of 五十五周岁 is no span
+        ("要隔多久才能再献？", "提倡十八周岁至五十五周岁的健康公民自愿献血", False),  # 五周 of 五十五周岁 is no span
         ("几个部门联合搞的演练多久搞一次？", "一般2—3年举行一次", True),  # 几个 names no unit asked
         ("湖州打算盖多少人才房？", "统筹安排建设100万平方米人才公寓", True),
         # an event's time answers when
@@ -270,10 +266,7 @@ def test_a_figure_in_the_sentence_beside_the_best_one_is_quoted_with_it() -> Non
     weights = TermWeights.from_token_lists([tokens, ["其他"]])
     text = "合同租赁期限不超过3年。期满后人才公寓需要续租的，经批准后可以续租。"
     found = best_excerpts(question, tokens, weights, [("d", "三/二", text, "", "")])
-    assert [e.sentence for e in found] == [
-        "合同租赁期限不超过3年。",
-        "期满后人才公寓需要续租的，经批准后可以续租。",
-    ]  # in their order
+    assert [e.sentence for e in found] == ["合同租赁期限不超过3年。", "期满后人才公寓需要续租的，经批准后可以续租。"]  # in their order
     # a bare 多少 takes any number: no sentence is borrowed for it
     bare = best_excerpts("人才公寓续租的标准是多少？", tokens, weights, [("d", "三/二", text, "", "")])
     assert [e.sentence for e in bare] == ["期满后人才公寓需要续租的，经批准后可以续租。"]
@@ -282,28 +275,14 @@ def test_a_figure_in_the_sentence_beside_the_best_one_is_quoted_with_it() -> Non
 @pytest.mark.parametrize(
     ("question", "answering", "other"),
     [
-        (
-            "新建项目一年以上没开工会怎么样？",
-            "新建项目一年以上未开工的，应当缴纳闲置费。",
-            "新建项目一年以上未开工的，由建设单位管理。",
-        ),
-        (
-            "开办场所应当向哪个部门申请？",
-            "开办场所应当向县级文化行政部门申请。",
-            "开办场所应当提出书面申请。",
-        ),
+        ("新建项目一年以上没开工会怎么样？", "新建项目一年以上未开工的，应当缴纳闲置费。", "新建项目一年以上未开工的，由建设单位管理。"),
+        ("开办场所应当向哪个部门申请？", "开办场所应当向县级文化行政部门申请。", "开办场所应当提出书面申请。"),
         ("驾驶人可以去哪里参加学习？", "驾驶人可以在驾驶证核发地参加学习。", "驾驶人可以参加学习。"),
         ("办理登记需要提供什么材料？", "办理登记应当提交居住证明。", "办理登记应当及时。"),
     ],
 )
-def test_of_two_equal_sentences_the_one_of_the_asked_kind_is_quoted(
-    question: str, answering: str, other: str
-) -> None:
-    tokens = [
-        t
-        for t in ("新建", "项目", "开工", "开办", "场所", "申请", "驾驶人", "参加", "学习", "办理", "登记")
-        if t in question
-    ]
+def test_of_two_equal_sentences_the_one_of_the_asked_kind_is_quoted(question: str, answering: str, other: str) -> None:
+    tokens = [t for t in ("新建", "项目", "开工", "开办", "场所", "申请", "驾驶人", "参加", "学习", "办理", "登记") if t in question]
     weights = TermWeights.from_token_lists([tokens, ["其他"]])
     for first, second in ((other, answering), (answering, other)):
         candidates = [("d", "第一条", first, "", ""), ("d", "第二条", second, "", "")]

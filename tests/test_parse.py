@@ -253,10 +253,7 @@ def test_items_a_web_page_ran_into_one_paragraph_are_items() -> None:
     )
     doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["一", "一/1", "一/2", "一/3", "一/4", "二/1", "二/2"]
-    assert (
-        doc.clause("一/4").text.startswith("4.本人自愿申请停止发放的。")
-        and "复核申请" in doc.clause("一/4").text
-    )
+    assert doc.clause("一/4").text.startswith("4.本人自愿申请停止发放的。") and "复核申请" in doc.clause("一/4").text
     assert "（3）唯一居住地" in doc.clause("二/1").text and "3.5亿元以上" in doc.clause("二/2").text
 
 
@@ -348,10 +345,7 @@ def test_legal_articles_under_chapters_and_items_in_articles() -> None:
     doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
     assert [c.locator for c in doc.clauses] == ["第一条", "第二条", "第二条/一", "第二条/二", "第三条"]
     assert doc.clause("第二条/二").cite == "第二条（二）"
-    assert {e.locator for e in doc.elements if isinstance(e, Heading) and e.kind == "chapter"} == {
-        "第一章",
-        "第二章",
-    }
+    assert {e.locator for e in doc.elements if isinstance(e, Heading) and e.kind == "chapter"} == {"第一章", "第二章"}
 
 
 def test_an_article_named_in_round_brackets_and_one_that_only_names_its_items() -> None:
@@ -361,14 +355,7 @@ def test_an_article_named_in_round_brackets_and_one_that_only_names_its_items() 
         "第四条 本办法自2025年1月1日起施行。"
     )
     doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
-    assert [c.locator for c in doc.clauses] == [
-        "第一条",
-        "第二条/一",
-        "第二条/二/1",
-        "第二条/二/2",
-        "第三条/一",
-        "第四条",
-    ]
+    assert [c.locator for c in doc.clauses] == ["第一条", "第二条/一", "第二条/二/1", "第二条/二/2", "第三条/一", "第四条"]
     headings = {e.locator: e for e in doc.elements if isinstance(e, Heading)}
     assert {"第二条", "第二条/二", "第三条"} <= set(headings)
     assert doc.clause("第一条").label == "第一条（目的和依据）"
@@ -385,14 +372,8 @@ def test_a_paragraph_after_an_articles_items_is_its_next_kuan() -> None:
     )
     doc = parse_document(SourceDocument(DocumentMeta("d", "t", "", "", "", "d.txt"), text))
     assert [c.locator for c in doc.clauses] == [
-        "第一条",
-        "第一条/一",
-        "第一条/二",
-        "第一条/第二款",
-        "第一条/第三款",
-        "第一条/第三款/一",
-        "第一条/第三款/二",
-        "第二条",
+        "第一条", "第一条/一", "第一条/二", "第一条/第二款", "第一条/第三款",
+        "第一条/第三款/一", "第一条/第三款/二", "第二条",
     ]
     assert doc.clause("第一条/二").text == "（二）未委托的，本单位为管理人"  # its own line, no trailing 款
     assert doc.clause("第一条/第二款").marker == "［第一条第二款］"
@@ -496,9 +477,7 @@ def test_a_table_between_two_parts_ends_where_the_parts_go_on() -> None:
     doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == ["一", "二", "附表/1", "附表/2", "三", "四/一", "四/二"]
     assert doc.clause("附表/2").text.endswith("由学校办理")
-    assert [e.locator for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.SIGNATURE] == [
-        "落款"
-    ]
+    assert [e.locator for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.SIGNATURE] == ["落款"]
 
 
 def test_letters_below_circled_numbers_open_points_only_from_a_and_in_turn() -> None:
@@ -508,16 +487,7 @@ def test_letters_below_circled_numbers_open_points_only_from_a_and_in_turn() -> 
         "二、物资保障\n(1)物资储备。 a.各单位储备物资。\nb.省级物资用于重点地区。\n"
     )
     doc = _parsed(text)
-    assert [c.locator for c in doc.clauses] == [
-        "一/1",
-        "一/1/1",
-        "一/1/2",
-        "一/1/3",
-        "一/1/3/1",
-        "一/1/3/2",
-        "一/1/4",
-        "二/1",
-    ]
+    assert [c.locator for c in doc.clauses] == ["一/1", "一/1/1", "一/1/2", "一/1/3", "一/1/3/1", "一/1/3/2", "一/1/4", "二/1"]
     assert doc.clause("一/1/3/2").marker == "［一1③b］"
     assert doc.clause("二/1").text.endswith("b.省级物资用于重点地区。")  # b. without an a. above it is text
 
@@ -535,36 +505,14 @@ def test_a_cell_per_line_table_led_by_a_type_column_gives_each_row_its_type() ->
     )
     doc = _parsed(text)
     rows = [c for c in doc.clauses if c.locator.startswith("清单/")]
-    assert [c.locator for c in rows] == [
-        "清单/一/1",
-        "清单/一/2",
-        "清单/二/3",
-        "清单/二/4",
-        "清单/二/5",
-        "清单/二/6",
-    ]
-    assert [dict(c.fields).get("任务类型") for c in rows] == [
-        None,
-        None,
-        "旧房改造",
-        "加装电梯",
-        "加装电梯",
-        "“美好家园”建设",
-    ]
+    assert [c.locator for c in rows] == ["清单/一/1", "清单/一/2", "清单/二/3", "清单/二/4", "清单/二/5", "清单/二/6"]
+    assert [dict(c.fields).get("任务类型") for c in rows] == [None, None, "旧房改造", "加装电梯", "加装电梯", "“美好家园”建设"]
     # the merged 推进单位 cell of row 3 spans rows 4 and 5 of its category; row 6 has its own
-    assert [c.lead_unit for c in rows] == [
-        "区规划局、区建设委",
-        "区规划局、某某集团",
-        *["区房管局、各相关街镇"] * 3,
-        "区房管局",
-    ]
+    assert [c.lead_unit for c in rows] == ["区规划局、区建设委", "区规划局、某某集团", *["区房管局、各相关街镇"] * 3, "区房管局"]
     assert dict(doc.clause("清单/二/5").fields)["推进单位"] == "区房管局、各相关街镇"
     assert doc.clause("清单/二/5").text == "推进无障碍改造"
     categories = [e for e in doc.elements if isinstance(e, Heading) and e.kind is Kind.CATEGORY]
-    assert [(e.locator, e.label) for e in categories] == [
-        ("清单/一", "行动一：片区焕新行动"),
-        ("清单/二", "行动二：住房改善行动"),
-    ]
+    assert [(e.locator, e.label) for e in categories] == [("清单/一", "行动一：片区焕新行动"), ("清单/二", "行动二：住房改善行动")]
 
 
 def test_a_type_column_cell_above_the_first_row_and_a_task_naming_numbers() -> None:
@@ -582,12 +530,7 @@ def test_a_type_column_cell_above_the_first_row_and_a_task_naming_numbers() -> N
 
 @pytest.mark.parametrize("layout", ["tabs", "cells"])
 def test_a_table_straight_after_the_title_is_a_table_named_by_it(layout: str) -> None:
-    rows = [
-        ("序号", "重点任务", "牵头单位"),
-        ("1", "建设数据中心", "市发展改革委"),
-        ("2", "培育专精特新企业50家", "市经信局"),
-        ("3", "新建5G基站", ""),
-    ]
+    rows = [("序号", "重点任务", "牵头单位"), ("1", "建设数据中心", "市发展改革委"), ("2", "培育专精特新企业50家", "市经信局"), ("3", "新建5G基站", "")]
     sep = "\t" if layout == "tabs" else "\n"
     text = "某市2024年重点工作任务清单\n" + "\n".join(sep.join(c for c in row if c) for row in rows) + "\n"
     doc = _parsed(text)
@@ -607,10 +550,7 @@ def test_a_markdown_table_a_cell_per_block_keeps_a_wrapped_cell_whole() -> None:
         "2\n\n系统方案\n\n编制系统方案。\n\n区建设管理委\n"
     )
     doc = _parsed(text)
-    assert [c.locator for c in doc.clauses if c.locator.startswith("一")] == [
-        "一/1",
-        "一/2",
-    ]  # 4.42 is a figure
+    assert [c.locator for c in doc.clauses if c.locator.startswith("一")] == ["一/1", "一/2"]  # 4.42 is a figure
     rows = [c for c in doc.clauses if c.kind == Kind.ROW]
     assert [c.title for c in rows] == ["规划建设管理", "系统方案"]
     assert [c.lead_unit for c in rows] == ["区建设管理委、区财政局、区水务局，各街镇", "区建设管理委"]
@@ -619,9 +559,7 @@ def test_a_markdown_table_a_cell_per_block_keeps_a_wrapped_cell_whole() -> None:
 
 def test_a_figure_alone_on_its_line_is_text_and_a_row_number_always_opens_a_cell() -> None:
     # 3.42 where item 3 is expected is a table cell's figure (an area in 平方公里), not item 3
-    doc = _parsed(
-        "某区方案\n一、重点任务\n1.强化管控。\n2.推进建设。面积如下：\n马陆社区\n3.42\n3.加强指标衔接。\n"
-    )
+    doc = _parsed("某区方案\n一、重点任务\n1.强化管控。\n2.推进建设。面积如下：\n马陆社区\n3.42\n3.加强指标衔接。\n")
     assert doc.clause("一/2").text == "2.推进建设。面积如下：\n马陆社区\n3.42"
     assert doc.clause("一/3").text == "3.加强指标衔接。"
     # a cell-per-block table whose next row number follows a cell with no blank line between
@@ -647,15 +585,8 @@ def test_a_paragraph_inside_an_item_whose_numbering_goes_on_is_no_kuan() -> None
     )
     doc = _parsed(text)
     assert [c.locator for c in doc.clauses] == [
-        "第一条/一",
-        "第一条/二",
-        "第二条",
-        "第二条/一",
-        "第二条/二",
-        "第二条/第二款",
-        "第二条/第二款/一",
-        "第二条/第二款/二",
-        "第三条",
+        "第一条/一", "第一条/二", "第二条", "第二条/一", "第二条/二",
+        "第二条/第二款", "第二条/第二款/一", "第二条/第二款/二", "第三条",
     ]
     assert doc.clause("第一条/一").text.endswith("其中，全额上网项目按0.2元/瓦一次性补贴。")
     # the line that only names 第二条 is no 款 of its own: 甲类申报材料 opens the first
@@ -693,11 +624,7 @@ def test_a_long_column_name_ending_in_what_it_names_is_a_header_cell() -> None:
     )
     doc = _parsed(text, "d.md")
     row = doc.clause("附表/2")
-    assert row.fields == (
-        ("所在区", "乙区"),
-        ("年度重点推进城市更新的产业区域名称", "乙园区"),
-        ("四至范围", "东至乙路"),
-    )
+    assert row.fields == (("所在区", "乙区"), ("年度重点推进城市更新的产业区域名称", "乙园区"), ("四至范围", "东至乙路"))
     assert row.title == "乙园区" and row.text == "东至乙路"
 
 
@@ -736,21 +663,14 @@ def test_html_inside_markdown_is_read_as_its_paragraphs() -> None:
     # as a site generator's source keeps a 条例 (eval/realdocs-blind17): <p>, <b>, <br>, &emsp;
     text = (
         "::: tip 修订信息\n（2021年11月5日某市人民代表大会常务委员会通过）\n:::\n\n"
-        '## 第一章&emsp;总则{align="center"}\n\n'
-        '<p id="t1">&emsp;&emsp;<b>第一条</b>&emsp;为了防治扬尘污染，制定本条例。</p>\n'
-        '<p id="t2">&emsp;&emsp;<b>第二条</b>&emsp;建设单位应当履行下列职责：<br>\n'
+        "## 第一章&emsp;总则{align=\"center\"}\n\n"
+        "<p id=\"t1\">&emsp;&emsp;<b>第一条</b>&emsp;为了防治扬尘污染，制定本条例。</p>\n"
+        "<p id=\"t2\">&emsp;&emsp;<b>第二条</b>&emsp;建设单位应当履行下列职责：<br>\n"
         "&emsp;&emsp;（一）进行环境影响评价；<br>\n&emsp;&emsp;（二）列入工程造价。</p>\n"
-        '## 第二章&emsp;附则{align="center"}\n\n<p id="t3">&emsp;&emsp;<b>第三条</b>&emsp;本条例自2022年1月1日起施行。</p>\n'
+        "## 第二章&emsp;附则{align=\"center\"}\n\n<p id=\"t3\">&emsp;&emsp;<b>第三条</b>&emsp;本条例自2022年1月1日起施行。</p>\n"
     )
     doc = _parsed(markdown_to_text(text), "d.md")
-    assert [c.locator for c in doc.clauses] == [
-        "前言",
-        "第一条",
-        "第二条",
-        "第二条/一",
-        "第二条/二",
-        "第三条",
-    ]
+    assert [c.locator for c in doc.clauses] == ["前言", "第一条", "第二条", "第二条/一", "第二条/二", "第三条"]
     assert all("<" not in c.text and "&emsp;" not in c.text and "{align" not in c.label for c in doc.clauses)
     assert doc.clause("第二条/二").text.endswith("列入工程造价。")
 

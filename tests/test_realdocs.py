@@ -51,24 +51,7 @@ def test_parse_truth_is_exact_on_every_real_document(folder: Path) -> None:
 
 
 def test_parse_truth_on_the_blind_sets_leaves_one_judgement_open() -> None:
-    folders = (
-        BLIND,
-        BLIND2,
-        BLIND3,
-        BLIND4,
-        BLIND5,
-        BLIND6,
-        BLIND7,
-        BLIND8,
-        BLIND9,
-        BLIND10,
-        BLIND11,
-        BLIND12,
-        BLIND13,
-        BLIND14,
-        BLIND15,
-        BLIND16,
-    )
+    folders = (BLIND, BLIND2, BLIND3, BLIND4, BLIND5, BLIND6, BLIND7, BLIND8, BLIND9, BLIND10, BLIND11, BLIND12, BLIND13, BLIND14, BLIND15, BLIND16)
     reports = [r for folder in folders for r in check_corpus(folder)]
     assert len(reports) == 49
     # a sentence after a part's last item that speaks of all its items (国家、省、市有新规定的，
@@ -89,9 +72,7 @@ def test_parse_truth_on_the_twelfth_session_blind_sets_leaves_three_documents_op
     reports = {r.doc_id: r for folder in (BLIND17, BLIND18) for r in check_corpus(folder)}
     assert len(reports) == 6 and all(r.reassembles for r in reports.values())
     assert {d for d, r in reports.items() if not r.exact} == {
-        "songjiang-lvse-ditan-cuoshi",
-        "baoshan-laji-fenlei-fangan",
-        "shanghai-jiaotong-jingxihua-2024",
+        "songjiang-lvse-ditan-cuoshi", "baoshan-laji-fenlei-fangan", "shanghai-jiaotong-jingxihua-2024"
     }
     # （一）工业、商业节能减排： over its items: a heading in this truth, a clause with its items in
     # the truth of earlier documents (（四）项目奖励标准如下：); the parser keeps the earlier reading

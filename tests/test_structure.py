@@ -35,9 +35,7 @@ def test_what_a_part_contains_lists_its_sections_each_cited(answerer: Answerer) 
     assert "共7项" in answer.answer and "［二（七）］" in answer.answer
 
 
-def test_a_part_named_by_position_and_title_is_that_part_and_a_title_by_its_last_words(
-    answerer: Answerer,
-) -> None:
+def test_a_part_named_by_position_and_title_is_that_part_and_a_title_by_its_last_words(answerer: Answerer) -> None:
     placed = answerer.ask("行动计划第二部分“重点任务”有哪些内容？")
     assert [c.locator for c in placed.citations][:2] == ["二", "二/一"]
     assert answerer.ask("重点任务的第二项是什么？").citations[0].locator == "二/二"  # a child, unquoted
@@ -108,9 +106,7 @@ def test_only_dated_sentences_closing_a_paragraph_are_its_targets() -> None:
     assert _closing_targets(purpose, {"2030"}) == "到2030年前基本建成引领区。"
     task = "开展屋顶资源排查。到2030年，公共机构屋顶光伏应装尽装。对多产权建筑开展试点。"
     assert _closing_targets(task, set()) == ""  # a deadline among a task's sentences
-    assert (
-        _closing_targets("到2025年，建成100个站点。", set()) == ""
-    )  # a paragraph opening dated is read elsewhere
+    assert _closing_targets("到2025年，建成100个站点。", set()) == ""  # a paragraph opening dated is read elsewhere
 
 
 def test_a_regulations_articles_are_counted_under_its_chapters(real_answerer: Answerer) -> None:

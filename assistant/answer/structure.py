@@ -39,14 +39,11 @@ _COUNT_SAID = re.compile(
     r"(?:部分|章|节|项|方面|个方面|大类|类|种|级|阶段|环节)"
 )
 _TIME_NOUN = re.compile(r"\s*(?:工作日|自然日|日|月|小时|钟头|星期|礼拜|季度|年度|学时|课时|周(?!期))")
-_STATED_COUNT = re.compile(
-    rf"哪\s*([二两三四五六七八九十\d]+)\s*个?(?:{_UNIT})"
-)  # 分为哪三类: the count is given
+_STATED_COUNT = re.compile(rf"哪\s*([二两三四五六七八九十\d]+)\s*个?(?:{_UNIT})")  # 分为哪三类: the count is given
 # A question about the whole document's layout (its parts, chapters or articles).
-_WHOLE = re.compile(
-    r"主要内容|哪(几|些)(个)?(部分|章|编|方面|附件)|几(个)?(部分|章|编|附件)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲"
-)
+_WHOLE = re.compile(r"主要内容|哪(几|些)(个)?(部分|章|编|方面|附件)|几(个)?(部分|章|编|附件)|多少(条|章|部分|项)|几[条项]|结构|框架|章节|目录|大纲")
 _QUOTED = re.compile(r"[“\"]([^”\"]{4,30})[”\"]")
+_QUOTE_SPLIT = re.compile(r"[“\"]([^”\"]*)[”\"]")
 _CONTENTS = re.compile(
     rf"哪些|哪(?:[二两三四五六七八九十\d]+|一(?=\s*个?(?:{_UNIT})))\s*个?({_UNIT})?|有什么|包括|包含|哪几|分为|分成|由哪些|主要内容|什么内容|内容是|内容有|讲(了|的|的是)?什么|说(了|的)?什么|"
     r"规定(了|的)?什么|是什么|写(了|的)?什么|涉及什么|有何|具体是|怎么(规定|说)|指的是|指什么|是指"
@@ -58,9 +55,7 @@ _QUESTION_WORDS = re.compile(
     r"怎么|指的是|方面|的|了|吗|呢|啊|？|\?|，|。|\s"
 )
 # Words that only say "the document" once its name has been removed.
-_DOCUMENT_WORDS = re.compile(
-    r"本|该|这个|这份|此|文件|全文|行动计划|计划|方案|意见|条例|规定|办法|细则|通知|政策|规划|整体|总共|一共"
-)
+_DOCUMENT_WORDS = re.compile(r"本|该|这个|这份|此|文件|全文|行动计划|计划|方案|意见|条例|规定|办法|细则|通知|政策|规划|整体|总共|一共")
 _UNIT_KINDS = {
     "编": ("book",),
     "部分": ("part", "division"),
@@ -83,9 +78,7 @@ SHORT_LIST_LEAVES = 8  # a list this short is listed with its sub-items
 MIN_RUN = 4  # characters of a heading's first phrase a question must quote
 QUOTED_TERM = 0.9
 RUN_BONUS = 0.1  # a quoted run of 保障措施 names （五）强化保障措施
-TABLE_KIND_BONUS = (
-    0.1  # a question saying 清单 names the table so called over any heading it shares words with
-)
+TABLE_KIND_BONUS = 0.1  # a question saying 清单 names the table so called over any heading it shares words with
 
 
 @dataclass(frozen=True)
@@ -115,9 +108,7 @@ def shape_of(question: str, own_titles: Sequence[str] = ()) -> Shape:
     counts = bool(unit or _COUNT.search(question))
     subject = _QUESTION_WORDS.sub("", question)
     contents = bool(_CONTENTS.search(question))
-    return Shape(
-        positions, counts, unit.group(1) if unit else "", contents, subject, bool(_WHOLE.search(question))
-    )
+    return Shape(positions, counts, unit.group(1) if unit else "", contents, subject, bool(_WHOLE.search(question)))
 
 
 _BOOK_BEFORE = re.compile(r"《([^》]*)》\s*$")
@@ -131,11 +122,7 @@ def _of_another_text(before: str, own_titles: Sequence[str]) -> bool:
     if book is None:
         return False
     name = book.group(1).strip()
-    return (
-        bool(name)
-        and not _BARE_KIND.match(name)
-        and not any(_quotes_title(name, title) for title in own_titles)
-    )
+    return bool(name) and not _BARE_KIND.match(name) and not any(_quotes_title(name, title) for title in own_titles)
 
 
 def _stated_count(question: str) -> int | None:
@@ -163,9 +150,7 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
         of_kind = [n for n in parent.walk() if n.kind in kinds]
         if of_kind:  # a regulation numbers its articles through the whole text
             return next((n for n in of_kind if _number_of(n) == number), None)
-        if (
-            parent.element is not None and unit in _CONTAINER_UNITS
-        ):  # 第三章 is not the third article of a chapter
+        if parent.element is not None and unit in _CONTAINER_UNITS:  # 第三章 is not the third article of a chapter
             return None
         through = _numbered_through(parent) if unit == "条" else []
         if through:  # 若干措施 numbered （一）…（二十三） across its parts: 第三条 is （三）
@@ -182,9 +167,7 @@ def _ordinal_child(parent: Node, number: int, unit: str) -> Node | None:
 def _numbered_through(parent: Node) -> list[Node]:
     """The innermost numbered units under parent when they are numbered 1, 2, 3 … straight
     through its groups (measures counted as 条 across parts), else nothing."""
-    leaves = [
-        n for n in parent.walk() if not n.children and n.element is not None and isinstance(n.element, Clause)
-    ]
+    leaves = [n for n in parent.walk() if not n.children and n.element is not None and isinstance(n.element, Clause)]
     direct = {id(child) for child in parent.children}
     numbered = [n for n in leaves if id(n) not in direct and _number_of(n) is not None]
     if not numbered or [_number_of(n) for n in numbered] != list(range(1, len(numbered) + 1)):
@@ -231,9 +214,7 @@ def _titled(knowledge: Knowledge, doc_id: str, root: Node) -> list[_Titled]:
             phrase = re.split(r"[，,；;：:]", text, maxsplit=1)[0]
             named = TRAILING_PARENS.sub("", text) or text  # （2023-2025年） after a name is not said
             parts = _conjuncts(named) if _CONJUNCTION.search(named) else frozenset()
-            found.append(
-                _Titled(depth, node, text, frozenset(_chars(named)), phrase, frozenset(_chars(phrase)), parts)
-            )
+            found.append(_Titled(depth, node, text, frozenset(_chars(named)), phrase, frozenset(_chars(phrase)), parts))
     knowledge.memo[key] = found
     return found
 
@@ -259,10 +240,7 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
         score = shared / len(entry.title) if covered >= MIN_SUBJECT_COVERED else 0.0
         if f"“{subject}”" in entry.text:  # the question quotes a term the heading quotes
             score = max(score, QUOTED_TERM)
-        if any(
-            c in subject and len(_chars(subject.replace(c, "")) - naming) <= MAX_UNNAMED_CHARS
-            for c in entry.conjuncts
-        ):
+        if any(c in subject and len(_chars(subject.replace(c, "")) - naming) <= MAX_UNNAMED_CHARS for c in entry.conjuncts):
             score = max(score, QUOTED_TERM)  # 支持内容 names 二、支持内容和标准
         if entry.node.kind == "table" and _names_kind(subject, entry.text) and covered >= MIN_SUBJECT_COVERED:
             # 重点任务清单 names the 清单, not 二、重点任务: its name repeats the document's
@@ -273,9 +251,9 @@ def _by_title(titled: Sequence[_Titled], subject: str, naming: set[str]) -> tupl
             # 组织保障部分 names 五、全面优化…运作组织保障: the words a title ends with name what it is
             tail = TRAILING_PARENS.sub("", entry.text)
             run, end = longest_shared_run(subject, tail)
-            if run >= MIN_RUN and tail.endswith(subject[end - run : end]):
-                if len(rest - _chars(subject[end - run : end])) <= MAX_UNNAMED_CHARS:
-                    score = MIN_TITLE_MATCH
+            last_words = subject[end - run : end]
+            if run >= MIN_RUN and tail.endswith(last_words) and len(rest - _chars(last_words)) <= MAX_UNNAMED_CHARS:
+                score = MIN_TITLE_MATCH
         if len(asked & entry.phrase_chars) >= MIN_RUN:
             run, end = longest_shared_run(subject, entry.phrase)
             # a run of the document's own name counts when the question asks nothing besides
@@ -305,8 +283,6 @@ def _conjuncts(title: str) -> frozenset[str]:
             current += word
     parts.append(current)
     return frozenset(p for p in parts if len(p) >= MIN_RUN) if len(parts) > 1 else frozenset()
-
-
 _ASKS_CONTENTS_OF = re.compile(r"(?:哪些|什么|哪几方面|哪方面)的?内容")
 
 
@@ -317,6 +293,7 @@ def _names_kind(subject: str, title: str) -> bool:
     """Whether a question says the word a table's name ends with (清单 of …任务清单（2023-2025年）)."""
     kind = _TABLE_KINDS.search(TRAILING_PARENS.sub("", title))
     return kind is not None and kind.group(1) in subject
+
 
 
 def _said_verbatim(titled: Sequence[_Titled], question: str, document_titles: str) -> Node | None:
@@ -357,9 +334,7 @@ def _says_ordinal(entry: _Titled, question: str) -> bool:
 def _said_ordinal(titled: Sequence[_Titled], question: str, inside: Node) -> Node | None:
     """The node under `inside` whose ordinal name (行动五) the question says."""
     below = inside.walk()
-    return next(
-        (entry.node for entry in titled if _says_ordinal(entry, question) and entry.node in below), None
-    )
+    return next((entry.node for entry in titled if _says_ordinal(entry, question) and entry.node in below), None)
 
 
 _NAMED_ORDINAL = re.compile(NAMED_ORDINAL)
@@ -388,9 +363,7 @@ def _headed_by(
             top = [entry for entry in ending if entry.depth == min(e.depth for e in ending)]
             if len(top) != 1:
                 return None
-            if _COUNTED_NOUNS.fullmatch(word) and _leaves(top[0].node) < max(
-                map(_leaves, root.children), default=0
-            ):
+            if _COUNTED_NOUNS.fullmatch(word) and _leaves(top[0].node) < max(map(_leaves, root.children), default=0):
                 continue  # 多少条措施 of a 实施意见 counts all its measures, not its small 三、保障措施
             return top[0].node
     return None
@@ -485,11 +458,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
     if kinds:  # 有几个附件, 分为哪几章: the attachments, the chapters, not what stands beside them
         children = [c for c in children if c.kind in kinds] or children
     if shape.count_unit in _TITLED_UNITS:
-        stating = [
-            c
-            for c in children
-            if c.element is not None and _states_unit(element_title(c.element), shape.count_unit)
-        ]
+        stating = [c for c in children if c.element is not None and _states_unit(element_title(c.element), shape.count_unit)]
         children = stating or children
     name = _name(node, knowledge, doc_id)
     leaves = [n for n in node.walk() if not n.children]
@@ -510,9 +479,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         # a table or list grouped in categories: count the items, then the groups
         groups = _unit_for(children)
         unit = shape.count_unit if shape.count_unit in ("条", "项") else "项"
-        lines.append(
-            f"{name}共{len(leaves)}{unit}，分为{len(children)}{'类' if groups == '项' else groups}{marker}："
-        )
+        lines.append(f"{name}共{len(leaves)}{unit}，分为{len(children)}{'类' if groups == '项' else groups}{marker}：")
         for child in children:
             element = child.element
             assert element is not None
@@ -522,9 +489,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
             citations.append(child_cite)
             if len(leaves) <= LISTED_LEAVES:  # 共20条: which twenty, each cited
                 cited = [_cite_node(knowledge, item) for item in items]
-                line += "：" + "；".join(
-                    f"{display(i.element)}{c.marker}" for i, c in zip(items, cited, strict=True)
-                )  # type: ignore[arg-type]
+                line += "：" + "；".join(f"{display(i.element)}{c.marker}" for i, c in zip(items, cited, strict=True))  # type: ignore[arg-type]
                 citations.extend(cited)
             lines.append(line)
         return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
@@ -537,9 +502,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         lines += [f"{p.rstrip('。')}{marker}。" for p in node.element.paragraphs[:1] if _COUNT_SAID.search(p)]
     # 这个计划主要讲了什么, and a short list of lists (支持范围: （一）… 1.… 2.…（二）…): two levels
     overview = (node.element is None or len(leaves) <= SHORT_LIST_LEAVES) and not shape.counts
-    firsts = [
-        c.element.paragraphs[0] for c in children if isinstance(c.element, Clause) and c.element.paragraphs
-    ]
+    firsts = [c.element.paragraphs[0] for c in children if isinstance(c.element, Clause) and c.element.paragraphs]
     whole = not shape.counts and sum(map(len, firsts)) <= SPAN_CHARS
     for child in children:
         element = child.element
@@ -550,9 +513,7 @@ def _list_children(knowledge: Knowledge, question: str, doc_id: str, node: Node,
         citations.append(child_cite)
         if overview and grouped:
             subdivisions = [_cite_node(knowledge, g) for g in grouped]
-            line += "：" + "；".join(
-                f"{display(g.element)}{c.marker}" for g, c in zip(grouped, subdivisions, strict=True)
-            )  # type: ignore[arg-type]
+            line += "：" + "；".join(f"{display(g.element)}{c.marker}" for g, c in zip(grouped, subdivisions, strict=True))  # type: ignore[arg-type]
             citations.extend(subdivisions)
         lines.append(line)
     return make(question, "\n".join(lines), Kind.STRUCTURE, citations)
@@ -662,9 +623,7 @@ def quote_clause(question: str, clause: Clause, kind: Kind = Kind.STRUCTURE) -> 
 
 # 附件1, 附件二, 第二个附件: an attachment named by its number
 _THE_ATTACHMENT = re.compile(r"的附件(?!\s*[0-9一二三四五六七八九十])")
-_ATTACHMENT_NUMBER = re.compile(
-    r"附件\s*([0-9一二三四五六七八九十]{1,3})|第([0-9一二三四五六七八九十]{1,3})个附件"
-)
+_ATTACHMENT_NUMBER = re.compile(r"附件\s*([0-9一二三四五六七八九十]{1,3})|第([0-9一二三四五六七八九十]{1,3})个附件")
 
 
 def attachment_named(root: Node, question: str, document_title: str = "", bare: bool = True) -> Node | None:
@@ -672,9 +631,7 @@ def attachment_named(root: Node, question: str, document_title: str = "", bare: 
     (附件1), or by its title when that shares more with the question than the document's own
     title does when the body carries a policy of its own (就业见习基地管理办法 names the body's
     第一章…, not 附件1 就业见习基地申请程序)."""
-    attachments = [
-        child for child in root.children if child.kind == "attachment" and child.element is not None
-    ]
+    attachments = [child for child in root.children if child.kind == "attachment" and child.element is not None]
     if len(attachments) == len(root.children):
         document_title = ""  # a notice carrying its policies as attachments: its title names them all
     numbered = _ATTACHMENT_NUMBER.search(question)
@@ -727,9 +684,7 @@ QUOTED_SHARE = 0.8  # a quoted name that is this share of a title names it
 
 
 # What a document is (its kind, as its title ends): 某市就业见习基地管理办法 names the document
-_NAME_KIND = re.compile(
-    r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策|预案|复函|函)$"
-)
+_NAME_KIND = re.compile(r"(条例|规定|办法|细则|意见|方案|计划|规划|通知|决定|通告|公告|措施|政策|预案|复函|函)$")
 
 
 def _name_said(knowledge: Knowledge, doc_id: str, question: str) -> str:
@@ -769,11 +724,7 @@ def answer_structure(
         return None
     if asks_quantity(question) and not (shape.counts or shape.positions):
         return None  # 多长时间内启动奖励程序 asks a figure inside the chapter, not for the chapter
-    if (
-        asks_quantity(question)
-        and not shape.counts
-        and all(unit in _NAMING_UNITS for _, unit in shape.positions)
-    ):
+    if asks_quantity(question) and not shape.counts and all(unit in _NAMING_UNITS for _, unit in shape.positions):
         return None  # 第三类医疗器械注册证…奖励多少万元: a class of things named, not the third part
     quoted = _QUOTED.findall(question)
     subject = quoted[0] if quoted else _DOCUMENT_WORDS.sub("", shape.subject)
@@ -787,22 +738,16 @@ def answer_structure(
         # a quoted title of the document's own (第三部分“甲乙建设”) names that part, not an
         # attachment whose title shares its words
         own = {entry.text for entry in _titled(knowledge, doc_id, root)}
-        unquoted = "".join(
-            part for part in re.split(r"[“\"]([^”\"]*)[”\"]", full_question or question) if part not in own
-        )
+        unquoted = "".join(part for part in _QUOTE_SPLIT.split(full_question or question) if part not in own)
         named = attachment_named(root, unquoted, document.meta.title, bare=not shape.counts)
         if named is not None and named.element is not None:  # 附件1（国土资源部的报告）names the attachment
             root = named
             naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
             if not shape.positions and _names_only_the_document(subject, naming, shape):
-                headed = _headed_by(
-                    _titled(knowledge, doc_id, root), subject, _document_titles(knowledge, doc_id), root
-                )
+                headed = _headed_by(_titled(knowledge, doc_id, root), subject, _document_titles(knowledge, doc_id), root)
                 candidates.append((1.0 - rank * 0.01, doc_id, headed or root))  # 附件2讲了什么
                 continue
-        if root.element is not None and any(
-            _quotes_title(q, element_title(root.element)) for q in titles_quoted
-        ):
+        if root.element is not None and any(_quotes_title(q, element_title(root.element)) for q in titles_quoted):
             candidates.append((1.0 - rank * 0.01, doc_id, root))  # 附件《…申请程序》包括哪几部分
             continue
         titled = _titled(knowledge, doc_id, root)
@@ -812,24 +757,14 @@ def answer_structure(
             candidates.append((1.0 - rank * 0.01, doc_id, named_row or table))
             continue
         said = "" if quoted else _name_said(knowledge, doc_id, question)
-        texts = (
-            {_DOCUMENT_WORDS.sub("", shape_of(question.replace(said, "", 1)).subject)}
-            if said
-            else {subject, shape.subject}
-        )
-        texts |= {
-            f"{text}内容" for text in texts if text and _ASKS_CONTENTS_OF.search(question)
-        }  # 支持哪些内容: 支持内容
+        texts = {_DOCUMENT_WORDS.sub("", shape_of(question.replace(said, "", 1)).subject)} if said else {subject, shape.subject}
+        texts |= {f"{text}内容" for text in texts if text and _ASKS_CONTENTS_OF.search(question)}  # 支持哪些内容: 支持内容
         found = max(
             (f for text in texts if text and (f := _by_title(titled, text, naming))),
             key=lambda f: f[0],
             default=None,
         )
-        verbatim = (
-            None
-            if found and found[0] >= 1.0
-            else _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
-        )
+        verbatim = None if found and found[0] >= 1.0 else _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
         if verbatim is not None:
             found = (1.0, verbatim)  # 主要任务有哪些 names 一、主要任务, though 主要 is a question word
         elif found is not None and (ordinal := _said_ordinal(titled, question, found[1])) is not None:
@@ -840,9 +775,7 @@ def answer_structure(
         elif shape.positions:  # 第七个方面 of the part the question names, else of the document
             bases = [found[1]] if found else []
             # the document's own name (新疆自然灾害救助应急预案) names none of its parts (3 灾害救助准备)
-            named_part = (
-                full_subject and not said and not _names_only_the_document(full_subject, naming, shape)
-            )
+            named_part = full_subject and not said and not _names_only_the_document(full_subject, naming, shape)
             full = _by_title(titled, full_subject, set()) if named_part else None
             bases += [full[1]] if full else []
             node = next((n for base in [*bases, root] if (n := _by_position(base, shape.positions))), None)
@@ -854,9 +787,7 @@ def answer_structure(
             # 一共有多少项任务 of a plan with 三、重点任务
             headed = _headed_by(titled, subject, _document_titles(knowledge, doc_id), root, question)
             if headed is not None or shape.whole or not subject:
-                candidates.append(
-                    (1.0, doc_id, headed or root)
-                )  # the whole document: 分为几个部分, 一共多少条
+                candidates.append((1.0, doc_id, headed or root))  # the whole document: 分为几个部分, 一共多少条
     if not candidates:
         return None
     _, doc_id, node = max(candidates, key=lambda c: c[0])
@@ -865,11 +796,7 @@ def answer_structure(
     stated = _stated_count(question)
     if stated is not None and node.children and stated not in (len(node.children), _leaves(node)):
         return None  # 保护要求分为哪三类 is not answered by a chapter of twelve articles
-    if (
-        len(node.children) == 1
-        and not node.children[0].children
-        and isinstance(node.children[0].element, Clause)
-    ):
+    if len(node.children) == 1 and not node.children[0].children and isinstance(node.children[0].element, Clause):
         # 一、总体目标 holding one item 1.目标: the item is the content
         only = quote_clause(question, node.children[0].element)
         head = _cite_node(knowledge, node)
