@@ -7,6 +7,7 @@ from assistant.ingest.document import Heading, Kind, ParsedDocument, non_blank, 
 from assistant.ingest.numbering import Style, cn_to_int, int_to_cn, match_heading
 from assistant.ingest.parse import parse_document
 from assistant.ingest.readers import markdown_to_text
+from assistant.ingest.table import table_roots
 
 ITEMS_PER_SECTION = {"一": 3, "二": 5, "三": 5, "四": 5, "五": 4, "六": 3, "七": 4}
 ROWS_PER_CATEGORY = {"一": 9, "二": 9, "三": 14, "四": 8}
@@ -686,3 +687,10 @@ def test_sections_that_introduce_their_items_with_a_colon_hold_items_restarting_
     assert {"二/一/1", "二/一/2", "二/二/1", "二/三/1", "二/四/1"} <= set(locators)
     assert not any(loc.startswith("二/1") or "/5/" in loc for loc in locators)
     assert doc.clause("二/四/1").lead_unit == "区经委"
+
+
+def test_of_several_tables_the_one_named_a_list_is_the_list() -> None:
+    assert table_roots(["甲区工作任务清单"]) == ["清单"] and table_roots(["甲区指标"]) == ["附表"]
+    assert table_roots(["甲区工作任务清单（2019年）", "甲区工作指标"]) == ["清单", "附表"]
+    assert table_roots(["甲表", "甲区任务清单", "乙表"]) == ["附表1", "清单", "附表2"]
+    assert table_roots(["甲清单", "乙清单"]) == ["附表1", "附表2"]

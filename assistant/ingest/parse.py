@@ -41,7 +41,7 @@ from assistant.ingest.numbering import (
     match_heading,
 )
 from assistant.ingest.runon import split_lines
-from assistant.ingest.table import is_category_column, is_header_line, parse_table, split_cells, table_root
+from assistant.ingest.table import is_category_column, is_header_line, parse_table, split_cells, table_roots
 
 NOTICE_LOCATOR = "通知"
 PREAMBLE_LOCATOR = "前言"
@@ -600,7 +600,10 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
     main_table = _table_block(lines, raw, title_end, main_end)
     sections = list(zip(attachments, [*attachments[1:], len(lines)], strict=False))
     tables = [_table_block(lines, raw, a + 1, b) for a, b in sections]
-    table_count = sum(1 for t in [main_table, *tables] if t)
+    names = [lines[header - 1] if header > first else "" for first, header in (t for t in [main_table, *tables] if t)]
+    if main_table and main_table[0] == title_end > title_start:
+        names[0] = lines[title_end - 1]  # a table straight after the title is named by it
+    roots = table_roots(names)
 
     elements: list[Element] = []
     if notice_end:
@@ -620,10 +623,7 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
     if main_table:
         table_index += 1
         first, header = main_table
-        name = lines[header - 1] if header > first else ""
-        if first == title_end > title_start:
-            name = lines[title_end - 1]  # a table straight after the title is named by it
-        root = table_root(name, table_index, table_count)
+        root = roots[table_index - 1]
         table_elements = parse_table(doc_id, lines[first:header], raw[header:resume], root, wrapped=wrapped[header:resume])
     restarts = _policy_restarts(lines, title_end, sign_at) if notice_end and title_end > title_start and resume == main_end else []
     if restarts:  # a notice that issues several policies: each is read as an attachment
@@ -652,8 +652,7 @@ def parse_document(document: SourceDocument) -> ParsedDocument:
             first, header = table
             title_lines = lines[first:header]
             elements.append(Heading(doc_id, label, Kind.ATTACHMENT, label, "\n".join(lines[start:first])))
-            name = title_lines[-1] if title_lines else ""
-            root = table_root(name, table_index, table_count)
+            root = roots[table_index - 1]
             elements.extend(parse_table(doc_id, title_lines, raw[header:end], root, wrapped=wrapped[header:end]))
             continue
         title_stop = _title_end(lines, start + 1, end)

@@ -419,11 +419,18 @@ def _names_units(text: str) -> bool:
     return any(_UNIT_END.search(part) for part in re.split(r"[、，,；;\s]+", text) if part)
 
 
-def table_root(name: str, index: int, count: int) -> str:
-    """清单 or 附表 by the table's name; numbered when a document has several tables."""
-    if count > 1:
-        return f"附表{index}"
-    return "清单" if TRAILING_PARENS.sub("", name).endswith("清单") else "附表"
+def table_roots(names: Sequence[str]) -> list[str]:
+    """The root locator of each of a document's tables, by name: 清单 for the one whose name
+    ends in 清单, 附表 for another; several others are numbered among themselves (附表1, 附表2)."""
+    listed = [TRAILING_PARENS.sub("", name).endswith("清单") for name in names]
+    if sum(listed) > 1:  # two 清单: every table numbered
+        return [f"附表{i}" for i in range(1, len(names) + 1)]
+    others = len(names) - sum(listed)
+    roots, number = [], 0
+    for is_list in listed:
+        number += not is_list
+        roots.append("清单" if is_list else "附表" if others == 1 else f"附表{number}")
+    return roots
 
 
 TRAILING_PARENS = re.compile(r"[（(][^（）()]*[）)]$")  # …清单（2023-2025年）: an aside after a name
@@ -435,4 +442,4 @@ def parse_table(
     """Elements of a table whose first line is its 序号 header; `wrapped` says which lines go
     on from the line before without a blank line between."""
     name = title_lines[-1] if title_lines else ""
-    return TableBuilder(doc_id, root or table_root(name, 1, 1), title_lines, prefix).build(raw_lines, wrapped)
+    return TableBuilder(doc_id, root or table_roots([name])[0], title_lines, prefix).build(raw_lines, wrapped)
