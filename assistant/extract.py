@@ -89,6 +89,9 @@ def has_figure(text: str) -> bool:
 _MONEY_QUESTION = re.compile(
     r"多少钱|价格(?:标准)?(?:是|为|大概|一般)?(?:多少|几)|(?:什么|多少)价格|票价|(?<!免)费用|金额|多少[万亿]?元|租金|收费|工资|薪酬|(补贴|奖励|资助|资金|补助)(标准)?(是)?多少|多少(补贴|奖励|资助|资金|补助)"
 )
+# a fine is an amount in 元, or a multiple of what was gained or owed (一倍以上三倍以下)
+_FINE_QUESTION = re.compile(r"罚款?(?:是|为|大概|一般)?(?:多少|几)|罚款(?:金额|数额|标准)")
+_MULTIPLE = re.compile(r"[\d一二三四五六七八九十两]+\s*倍")
 _RATIO_QUESTION = re.compile(r"比例|比率|百分比|百分之几|占比|折扣|几成|几折")
 _RATIO = re.compile(r"\d\s*[%％‰]|(?<![\d:：∶])\d{1,2}\s*[∶:：]\s*\d(?![\d:：∶])|百分之|[一二三四五六七八九十\d]\s*成|[一二三四五六七八九\d]\s*折|\d+\s*倍|分之|半价|减半")
 # a column's unit in its header, then the cell (补贴总额（万元）：40.51), as fields are quoted
@@ -159,6 +162,8 @@ def answers_figure(question: str, text: str) -> bool:
     units = _SAME_PRICE_UNIT.get(per.group(1), per.group(1)) if per else ""
     if per and not re.search(rf"元\s*/\s*(?:{units})|每(?:{units})", text, re.IGNORECASE):
         return False  # 每千瓦时多少元 asks a price per unit: 900万元 is none
+    if _FINE_QUESTION.search(question):
+        return bool(_MONEY.search(text) or _MULTIPLE.search(text))
     if _MONEY_QUESTION.search(question):
         return bool(_MONEY.search(text))
     if _DAY_QUESTION.search(question):  # 哪天 asks a day: 2024年拨付资金 names none

@@ -222,6 +222,10 @@ def test_gold_set_answer_quality(answerer: Answerer, noise: float) -> None:
         ("补贴价格是每度多少元？", "奖励标准为0.1元/千瓦时", True),
         # 价格 inside a name (价格结算机制) asks no money
         ("想退出价格结算机制，要提前多久申请？", "应提前15个工作日向电网企业申请", True),
+        # a fine is an amount in 元 or a multiple; 1+2+3 is neither
+        ("不按规定分类投放垃圾罚款多少？", "实行“1+2+3”理念，即1名专管员与2名居委干部配合", False),
+        ("不按规定分类投放垃圾罚款多少？", "处五十元以上二百元以下罚款", True),
+        ("卖没检疫证明的狗罚多少？", "处违法所得一倍以上三倍以下罚款", True),
     ],
 )
 def test_figures_of_the_asked_kind(question: str, text: str, answers: bool) -> None:
