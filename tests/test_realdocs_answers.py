@@ -648,3 +648,6 @@ def test_a_part_named_by_its_title_not_an_attachment_sharing_its_words(tmp_path:
     # the words a long title ends with name the part
     tail = answerer.ask("实施方案的组织保障部分有哪几项？")
     assert [c.locator for c in tail.citations][:2] == ["五", "五/一"] and "加强经费保障" in tail.answer
+    # 附件1 holds nothing but the table after it, named 2019年…工作任务清单; said without its year
+    counted = answerer.ask("宝山区生活垃圾分类减量推进工作联席会议成员单位工作任务清单一共列了多少项任务？")
+    assert counted.citations[0].locator == "清单" and "共39项" in counted.answer

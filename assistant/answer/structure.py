@@ -313,14 +313,16 @@ def _table_said(titled: Sequence[_Titled], question: str) -> Node | None:
     """A table whose whole name the question says, not followed by a kind of document (the
     notice that publishes a list is often named after it: 关于发布甲类名单的通知)."""
     for entry in titled:
-        if entry.node.kind != "table" or len(entry.text) < MIN_RUN or entry.text not in question:
+        name = _YEAR_BEFORE.sub("", entry.text)  # 2019年甲区任务清单 said as 甲区任务清单
+        if entry.node.kind != "table" or len(name) < MIN_RUN or name not in question:
             continue
-        after = question[question.index(entry.text) + len(entry.text) :]
+        after = question[question.index(name) + len(name) :]
         if not _KIND_AFTER.match(after):
             return entry.node
     return None
 
 
+_YEAR_BEFORE = re.compile(r"^\d{4}\s*年度?")
 _KIND_AFTER = re.compile(r"的?(?:通知|公告|通告|决定|意见|办法|方案|计划|规定|细则|措施|政策|文件)")
 
 
@@ -644,10 +646,17 @@ def attachment_named(root: Node, question: str, document_title: str = "", bare: 
     best = max(MIN_SHARED_CHARS - 1, longest_shared_run(question, document_title)[0] if document_title else 0)
     found = None
     for child in attachments:
-        run, _ = longest_shared_run(question, element_title(child.element))  # type: ignore[arg-type]
+        run, _ = longest_shared_run(question, _attachment_name(root, child))
         if run > best:
             best, found = run, child
     return found
+
+
+def _attachment_name(root: Node, attachment: Node) -> str:
+    """An attachment's title, and the name of the table standing under it (附件1 over 甲区任务清单)."""
+    title = element_title(attachment.element)  # type: ignore[arg-type]
+    table = None if attachment.children else _following_table(root, attachment)
+    return f"{title}{element_title(table.element)}" if table is not None and table.element is not None else title
 
 
 def _quotes_title(quoted: str, title: str) -> bool:
@@ -740,6 +749,14 @@ def answer_structure(
         own = {entry.text for entry in _titled(knowledge, doc_id, root)}
         unquoted = "".join(part for part in _QUOTE_SPLIT.split(full_question or question) if part not in own)
         named = attachment_named(root, unquoted, document.meta.title, bare=not shape.counts)
+        table_under = _following_table(root, named) if named is not None and not named.children else None
+        if table_under is not None and not shape.positions and named is not None:
+            table_naming = naming | _chars(f"附件{_attachment_name(root, named)}")
+            if _names_only_the_document(subject, table_naming, shape):  # 附件1 over 甲区任务清单: that table
+                ordinal = _said_ordinal(_titled(knowledge, doc_id, root), question, table_under)  # …里的行动五
+                candidates.append((1.0 - rank * 0.01, doc_id, ordinal or table_under))
+                continue
+            named = None  # the table is found by its name among the document's nodes
         if named is not None and named.element is not None:  # 附件1（国土资源部的报告）names the attachment
             root = named
             naming = naming | _chars(f"{named.element.label}{element_title(named.element)}附件")
