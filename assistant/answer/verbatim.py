@@ -1,8 +1,8 @@
 """A question that repeats a clause's own words: that clause goes first.
 
 Retrieval ranks by shared words and meaning, so a clause that mentions the question's words
-often (信用信息, 长三角 in a long list of measures) can outrank the one clause that says the
-question's phrase itself (对接“信用长三角”平台建设). When the best hit shares no run of the
+often (甲信息, 乙区域 in a long list of measures) can outrank the one clause that says the
+question's phrase itself (对接“甲乙区域”平台建设). When the best hit shares no run of the
 question's characters that other hits lack, and exactly one of the next hits shares a run of at
 least five characters that no other hit says, that hit is what the question quotes. A run the
 document's title holds (a question naming the policy) does not count: every clause belongs to
